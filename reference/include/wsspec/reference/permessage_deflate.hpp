@@ -1,0 +1,118 @@
+// permessage-deflate (RFC 7692): negotiation of its four parameters and the per-message
+// compressor and decompressor (raw DEFLATE via zlib, trailing 00 00 FF FF removed and restored).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wsspec/reference/error.hpp"
+#include "wsspec/reference/extensions.hpp"
+
+namespace wsspec::ref {
+
+inline constexpr std::string_view permessage_deflate_name = "permessage-deflate";
+
+// One offer's parameters (RFC 7692 §7.1), as parsed from an offer. Window bits 8-15.
+struct deflate_offer {
+  bool server_no_context_takeover = false;
+  bool client_no_context_takeover = false;
+  std::optional<int> server_max_window_bits;
+  // client_max_window_bits: absent, present without value (client supports it), or a value.
+  bool client_max_window_bits_present = false;
+  std::optional<int> client_max_window_bits;
+  bool operator==(const deflate_offer&) const = default;
+};
+
+// What was agreed, from each side's point of view.
+struct deflate_params {
+  bool server_no_context_takeover = false;
+  bool client_no_context_takeover = false;
+  int server_max_window_bits = 15;
+  int client_max_window_bits = 15;
+  bool operator==(const deflate_params&) const = default;
+};
+
+// RFC 7692 §7: a parameter is invalid when it is unknown, duplicated, has a value where none is
+// allowed, or a window-bits value that is not 8-15 without leading zeros. Error:
+// bad_extension_parameter.
+result<deflate_offer> parse_deflate_offer(const extension& ext);
+extension to_extension(const deflate_offer& offer);
+
+// Server side: what the server is willing to do.
+struct deflate_server_policy {
+  bool enabled = true;
+  bool server_no_context_takeover = false;  // ask for it even if not offered
+  bool client_no_context_takeover = false;  // ask the client for it (§7.1.1.2)
+  int server_max_window_bits = 15;          // the largest window the server compresses with
+};
+
+struct deflate_agreement {
+  deflate_params params;
+  extension response;  // the element for the server's Sec-WebSocket-Extensions
+};
+
+// Picks the first permessage-deflate offer in `offers` that is valid and acceptable (RFC 7692 §5:
+// the server declines an offer it cannot accept and looks at the next one). zlib cannot compress
+// with a 256-byte window, so an offer that requires server_max_window_bits=8 is accepted by
+// compressing with Huffman coding only, which refers back to nothing.
+std::optional<deflate_agreement> negotiate_deflate(const std::vector<extension>& offers,
+                                                   const deflate_server_policy& policy);
+
+// Client side: validates the server's response to `offer` (RFC 7692 §7.1: a response parameter
+// the offer did not allow, e.g. client_max_window_bits when the offer had none, fails the
+// connection). Error: bad_extension_parameter.
+result<deflate_params> accept_deflate_response(const extension& response,
+                                               const deflate_offer& offer);
+
+enum class deflate_role : std::uint8_t { client, server };
+
+// Compresses messages for one direction of a connection.
+class deflater {
+ public:
+  // window_bits 8-15; 8 compresses with Huffman coding only (see negotiate_deflate).
+  deflater(int window_bits, bool no_context_takeover, int level = 6);
+  ~deflater();
+  deflater(const deflater&) = delete;
+  deflater& operator=(const deflater&) = delete;
+  deflater(deflater&&) noexcept;
+  deflater& operator=(deflater&&) noexcept;
+
+  // Appends the compressed form of one whole message to `out` (RFC 7692 §7.2.1: the trailing
+  // 00 00 FF FF of the final sync flush removed).
+  void compress(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Decompresses messages for one direction, bounded by max_message_size.
+class inflater {
+ public:
+  inflater(int window_bits, bool no_context_takeover,
+           std::uint64_t max_message_size = std::numeric_limits<std::uint64_t>::max());
+  ~inflater();
+  inflater(const inflater&) = delete;
+  inflater& operator=(const inflater&) = delete;
+  inflater(inflater&&) noexcept;
+  inflater& operator=(inflater&&) noexcept;
+
+  // Decompresses the next piece of one message's payload, appending to `out`. `last` marks the
+  // message's final piece (the 00 00 FF FF tail is appended internally then). Errors:
+  // inflate_failed, decompressed_too_big (the output never grows past the limit).
+  std::optional<error> decompress(std::span<const std::uint8_t> in, bool last,
+                                  std::vector<std::uint8_t>& out);
+  // Bytes produced for the current message so far.
+  std::uint64_t message_size() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace wsspec::ref
