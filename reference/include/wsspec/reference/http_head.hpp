@@ -73,6 +73,10 @@ class http_head_parser {
 
  private:
   parse_result parse_line(std::size_t consumed);
+  // The error for a malformed line: bad_request_line / bad_status_line before the start-line is
+  // complete, bad_header_line after.
+  error line_error() const noexcept;
+  parse_result fail(error e, std::size_t consumed);
 
   kind kind_;
   http_limits limits_;

@@ -37,10 +37,12 @@ struct deflate_params {
   bool operator==(const deflate_params&) const = default;
 };
 
-// RFC 7692 §7: a parameter is invalid when it is unknown, duplicated, has a value where none is
-// allowed, or a window-bits value that is not 8-15 without leading zeros. Error:
-// bad_extension_parameter.
+// Parses the parameters of one permessage-deflate element, an offer or a response (the caller
+// has matched the name; it is not checked here). RFC 7692 §7: a parameter is invalid when it is
+// unknown, duplicated, has a value where none is allowed, or a window-bits value that is not
+// 8-15 without leading zeros. Error: bad_extension_parameter.
 result<deflate_offer> parse_deflate_offer(const extension& ext);
+// The element named permessage-deflate with the offer's parameters in a fixed order.
 extension to_extension(const deflate_offer& offer);
 
 // Server side: what the server is willing to do.
@@ -49,6 +51,9 @@ struct deflate_server_policy {
   bool server_no_context_takeover = false;  // ask for it even if not offered
   bool client_no_context_takeover = false;  // ask the client for it (§7.1.1.2)
   int server_max_window_bits = 15;          // the largest window the server compresses with
+  // The largest window the server asks the client to compress with; it can only ask when the
+  // offer has client_max_window_bits (§7.1.2.2). Both window sizes are clamped to 8-15.
+  int client_max_window_bits = 15;
 };
 
 struct deflate_agreement {
@@ -65,9 +70,17 @@ std::optional<deflate_agreement> negotiate_deflate(const std::vector<extension>&
 
 // Client side: validates the server's response to `offer` (RFC 7692 §7.1: a response parameter
 // the offer did not allow, e.g. client_max_window_bits when the offer had none, fails the
-// connection). Error: bad_extension_parameter.
+// connection; so does a response that does not accept a request of the offer, i.e. lacks
+// server_no_context_takeover or server_max_window_bits <= the offered value when the offer has
+// them). The result is the agreed parameters, 15 for an absent window size (§7.2.1: the offer's
+// client_* values are hints, the response decides). Errors: bad_extension_parameter;
+// unoffered_extension when the element is not permessage-deflate.
 result<deflate_params> accept_deflate_response(const extension& response,
                                                const deflate_offer& offer);
+// The same for a client that sent several offers: the response is valid when it is a valid
+// answer to at least one of them; the first such offer gives the result.
+result<deflate_params> accept_deflate_response(const extension& response,
+                                               const std::vector<deflate_offer>& offers);
 
 enum class deflate_role : std::uint8_t { client, server };
 
@@ -104,10 +117,12 @@ class inflater {
 
   // Decompresses the next piece of one message's payload, appending to `out`. `last` marks the
   // message's final piece (the 00 00 FF FF tail is appended internally then). Errors:
-  // inflate_failed, decompressed_too_big (the output never grows past the limit).
+  // inflate_failed (corrupt data, a message that does not end on a block boundary, a distance
+  // reaching before the data the window holds), decompressed_too_big (the message's output never
+  // grows past the limit). After an error every later call returns the same error.
   std::optional<error> decompress(std::span<const std::uint8_t> in, bool last,
                                   std::vector<std::uint8_t>& out);
-  // Bytes produced for the current message so far.
+  // Bytes produced for the current message so far (after its last piece, the whole message).
   std::uint64_t message_size() const noexcept;
 
  private:

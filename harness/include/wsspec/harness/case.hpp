@@ -1,0 +1,184 @@
+// The case model, as data: what a case checks (RFC, section, quoted requirement, level, roles,
+// Autobahn alias), what it does (steps), and which outcomes are acceptable. The same model
+// serves both roles: steps are written from the harness's side, and the role decides who masks
+// and who opens the handshake.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "wsspec/harness/wire_frame.hpp"
+#include "wsspec/reference/http_head.hpp"
+#include "wsspec/reference/permessage_deflate.hpp"
+
+namespace wsspec::harness {
+
+enum class level : std::uint8_t { must, should, may };
+
+// Which target role a case applies to: a server (wsspec connects) or a client (wsspec serves).
+enum class role_set : std::uint8_t { server = 1, client = 2, both = 3 };
+constexpr bool applies_to(role_set s, ref::role target) noexcept {
+  return (static_cast<unsigned>(s) & (target == ref::role::server ? 1u : 2u)) != 0;
+}
+
+// Autobahn's verdict words, plus ERROR for a fault of wsspec itself.
+enum class verdict : std::uint8_t { ok, non_strict, informational, unimplemented, failed, error };
+enum class close_verdict : std::uint8_t { ok, wrong_code, unclean, failed, informational, error };
+
+// ----- steps -------------------------------------------------------------------------------
+
+struct send_frames {
+  std::vector<wire_frame> frames;  // written together
+  std::size_t chop = 0;            // split the bytes into writes of this size (0: one write)
+  std::chrono::milliseconds pause{0};  // between chopped writes
+};
+struct send_raw {
+  payload_spec bytes;
+  std::size_t chop = 0;
+  std::chrono::milliseconds pause{0};
+};
+// A whole message, split into frames of `fragment` payload bytes (0: one frame), compressed
+// when permessage-deflate was agreed and `compress` is set.
+struct send_message {
+  std::uint8_t opcode = 1;
+  payload_spec payload;
+  std::size_t fragment = 0;
+  bool compress = false;
+};
+struct pause_step {
+  std::chrono::milliseconds duration{0};
+};
+// Wait until the target has sent `messages` data messages and `pongs` pongs in all (counted from
+// the start of the case), or the connection ends, or `timeout` passes.
+struct await_step {
+  std::size_t messages = 0;
+  std::size_t pongs = 0;
+  std::chrono::milliseconds timeout{2000};
+};
+// Start the closing handshake from the harness side.
+struct close_step {
+  std::optional<std::uint16_t> code;
+  std::string reason;
+  std::optional<payload_spec> raw_payload;  // an arbitrary Close body instead
+};
+// Half-close the TCP connection (FIN) from the harness side.
+struct shutdown_step {};
+// A named point in time, for judging how soon the target reacted ("fail fast").
+struct mark_step {
+  std::string label;
+};
+// Send the same message `count` times, waiting for each echo before the next (performance).
+struct round_trips_step {
+  std::uint8_t opcode = 1;
+  payload_spec payload;
+  std::size_t count = 1;
+  std::chrono::milliseconds timeout{60000};
+};
+
+using step = std::variant<send_frames, send_raw, send_message, pause_step, await_step, close_step,
+                          shutdown_step, mark_step, round_trips_step>;
+
+// ----- the opening handshake -----------------------------------------------------------------
+
+struct handshake_spec {
+  // Server role: the request. Empty raw_request → a valid one built from the fields below.
+  std::optional<std::string> raw_request;  // exact bytes; "{host}", "{target}", "{key}" expand
+  std::vector<ref::header_field> extra_headers;
+  std::vector<std::string> omit_headers;  // names of default headers to leave out
+  std::vector<std::string> subprotocols;
+  std::vector<ref::extension> extensions;
+  bool offer_deflate = false;
+  std::size_t chop = 0;  // send the request in pieces of this size
+  std::chrono::milliseconds pause{0};
+  // Frame bytes sent in the same write as the request.
+  std::vector<wire_frame> frames_with_request;
+};
+
+// What the target's answer to the handshake must be.
+struct handshake_expectation {
+  enum class outcome : std::uint8_t { accept, reject, either };
+  outcome expect = outcome::accept;
+  // For a rejection: acceptable status codes (empty: any 4xx or 5xx).
+  std::vector<int> statuses;
+  // For 426: the response must carry Sec-WebSocket-Version: 13 (RFC 6455 §4.4).
+  bool require_version_header = false;
+  // For an acceptance: the subprotocol the response must select (empty string: none at all).
+  std::optional<std::string> subprotocol;
+  // For an acceptance: the response must not accept any extension.
+  bool no_extensions = false;
+};
+
+// ----- expectations --------------------------------------------------------------------------
+
+enum class compare_mode : std::uint8_t { exact, length };
+
+struct expected_event {
+  enum class kind : std::uint8_t { message, pong };
+  kind what = kind::message;
+  std::uint8_t opcode = 1;  // message: text or binary
+  payload_spec payload;
+  bool operator==(const expected_event&) const = default;
+};
+
+// One acceptable outcome: the target's messages and pongs (in order within each kind; pongs
+// the case does not list are tolerated, RFC 6455 §5.5.3) lead to `result`.
+struct outcome {
+  verdict result = verdict::ok;
+  std::vector<expected_event> events;
+};
+
+struct close_expectation {
+  enum class who : std::uint8_t {
+    harness,  // the target echoes; wsspec starts the closing handshake when the events are in
+    target,   // the target must fail or close the connection itself
+    any,
+  };
+  who closes = who::harness;
+  std::vector<std::uint16_t> codes{1000};  // acceptable codes from the target (empty: any)
+  bool allow_drop = false;     // a bare TCP close without a Close frame is acceptable
+  bool require_clean = true;   // Close frames both ways and TCP closed by the server
+};
+
+struct expectation {
+  std::vector<outcome> outcomes;  // first match wins; none matches → the case's level decides
+  close_expectation close;
+  compare_mode compare = compare_mode::exact;
+  // "Fail fast": the target must have closed before this mark was reached (verdict OK), or before
+  // the end (NON-STRICT).
+  std::optional<std::string> fail_before_mark;
+  std::optional<handshake_expectation> handshake;
+  // Verdict when everything was as expected but the case only informs (RFC leaves it open).
+  bool informational = false;
+  // The target sent this many messages' worth of round trips (performance cases).
+  bool timing = false;
+};
+
+// ----- the case ------------------------------------------------------------------------------
+
+struct case_def {
+  std::string id;  // stable, e.g. "rfc6455/5.2/reserved-opcode-0x3"
+  std::string rfc = "RFC 6455";
+  std::string section;      // "5.2"
+  std::string requirement;  // quoted from the RFC
+  level lvl = level::must;
+  role_set roles = role_set::both;
+  std::string autobahn;  // equivalent Autobahn case number, or empty
+  std::string description;
+  std::string note;  // where wsspec judges differently from Autobahn, and why
+  handshake_spec handshake;
+  std::vector<step> steps;
+  expectation expect;
+  std::chrono::milliseconds budget{3000};
+  bool performance = false;  // runs alone, not alongside other cases
+};
+
+std::string_view to_string(level l) noexcept;
+std::string_view to_string(verdict v) noexcept;
+std::string_view to_string(close_verdict v) noexcept;
+std::string_view to_string(role_set r) noexcept;
+
+}  // namespace wsspec::harness

@@ -1,0 +1,33 @@
+// Runs one case over a transport and records the transcript. The session speaks for the harness:
+// it sends exactly what the case says, reads the target's bytes with the reference decoders in
+// observer mode (a violation is recorded, never thrown), answers pings and Close frames the way
+// a conforming endpoint would, and stops at the case's deadline whatever the target does.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "wsspec/harness/case.hpp"
+#include "wsspec/harness/transcript.hpp"
+#include "wsspec/harness/transport.hpp"
+
+namespace wsspec::harness {
+
+struct session_config {
+  ref::role target = ref::role::server;
+  std::string host_header = "127.0.0.1";  // Host of the request
+  std::string resource = "/";              // request-target
+  std::uint64_t seed = 1;                  // mask keys and handshake nonce derive from it
+  std::chrono::milliseconds close_timeout{1000};  // wait for the target's side of a close
+  std::chrono::milliseconds handshake_timeout{3000};
+  std::uint64_t max_message_size = 64ull << 20;  // the target's messages are bounded too
+  // Scales every deadline of the case (a slow target gets more time).
+  double time_scale = 1.0;
+};
+
+// Runs `c` on a connected transport. Never throws for anything the target does.
+net::awaitable<transcript> run_session(const case_def& c, transport& t, session_config config);
+
+}  // namespace wsspec::harness

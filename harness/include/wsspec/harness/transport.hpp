@@ -1,0 +1,43 @@
+// Byte streams a session runs over: TCP to a target server, and an in-memory pair whose far end
+// is the reference implementation itself (no sockets: the catalogue's in-process self-test).
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+
+#include "wsspec/reference/connection.hpp"
+
+namespace wsspec::harness {
+
+namespace net = boost::asio;
+using read_result = std::pair<boost::system::error_code, std::size_t>;
+
+class transport {
+ public:
+  virtual ~transport() = default;
+  // Reads what is available (at least one byte), or reports EOF / an error. close() makes a
+  // pending read return.
+  virtual net::awaitable<read_result> read_some(std::span<std::uint8_t> buffer) = 0;
+  virtual net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t> data) = 0;
+  // TCP half-close: send FIN, keep reading.
+  virtual void shutdown_send() = 0;
+  virtual void close() = 0;
+};
+
+// Connects to host:port within `timeout`; on failure returns null and says why in `why`.
+net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::uint16_t port,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::string& why);
+
+// An in-memory transport whose peer is a reference connection echoing every message.
+std::unique_ptr<transport> make_reference_peer(net::any_io_executor executor,
+                                               ref::connection_config config);
+
+}  // namespace wsspec::harness

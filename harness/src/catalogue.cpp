@@ -1,0 +1,343 @@
+#include "wsspec/harness/catalogue.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <set>
+#include <stdexcept>
+
+namespace wsspec::harness {
+
+case_builder catalogue::add(std::string id) {
+  case_def c;
+  c.id = std::move(id);
+  cases_.push_back(std::move(c));
+  return case_builder(*this, cases_.size() - 1);
+}
+
+const case_def* catalogue::find(std::string_view id) const noexcept {
+  for (const auto& c : cases_)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+std::vector<std::string> catalogue::validate() const {
+  std::vector<std::string> problems;
+  std::set<std::string> ids;
+  std::map<std::string, std::string> aliases;
+  for (const auto& c : cases_) {
+    const std::string who = c.id.empty() ? "a case without id" : "case " + c.id;
+    if (c.id.empty()) problems.push_back("a case has no id");
+    if (!ids.insert(c.id).second) problems.push_back(who + ": duplicate id");
+    if (c.rfc.empty()) problems.push_back(who + ": no RFC");
+    if (c.section.empty()) problems.push_back(who + ": no section");
+    if (c.requirement.empty()) problems.push_back(who + ": no quoted requirement");
+    if (c.description.empty()) problems.push_back(who + ": no description");
+    if (c.budget.count() <= 0) problems.push_back(who + ": no time budget");
+    if (!c.autobahn.empty()) {
+      auto [it, fresh] = aliases.emplace(c.autobahn, c.id);
+      if (!fresh) problems.push_back(who + ": Autobahn alias " + c.autobahn + " also used by " +
+                                     it->second);
+    }
+    if (c.expect.outcomes.empty() && !c.expect.handshake)
+      problems.push_back(who + ": no acceptable outcome");
+    if (c.expect.fail_before_mark) {
+      bool found = false;
+      for (const auto& s : c.steps)
+        if (auto* m = std::get_if<mark_step>(&s); m && m->label == *c.expect.fail_before_mark)
+          found = true;
+      if (!found) problems.push_back(who + ": fail_fast names a mark no step sets");
+    }
+  }
+  return problems;
+}
+
+namespace {
+
+struct family {
+  int rfc;
+  std::vector<int> section;
+  family_fn add;
+};
+
+std::vector<family>& families() {
+  static std::vector<family> list;
+  return list;
+}
+
+std::vector<int> section_key(std::string_view s) {
+  std::vector<int> key;
+  int value = 0;
+  for (char c : s) {
+    if (c == '.') {
+      key.push_back(value);
+      value = 0;
+    } else {
+      value = value * 10 + (c - '0');
+    }
+  }
+  key.push_back(value);
+  return key;
+}
+
+}  // namespace
+
+bool register_family(int rfc, std::string_view section, family_fn add) {
+  families().push_back({rfc, section_key(section), add});
+  return true;
+}
+
+const catalogue& builtin_catalogue() {
+  static const catalogue cat = [] {
+    auto list = families();
+    std::stable_sort(list.begin(), list.end(), [](const family& a, const family& b) {
+      return std::tie(a.rfc, a.section) < std::tie(b.rfc, b.section);
+    });
+    catalogue c;
+    for (const auto& f : list) f.add(c);
+    return c;
+  }();
+  return cat;
+}
+
+// ----- builder -------------------------------------------------------------------------------
+
+case_builder& case_builder::rfc(std::string r) {
+  def().rfc = std::move(r);
+  return *this;
+}
+case_builder& case_builder::section(std::string s) {
+  def().section = std::move(s);
+  return *this;
+}
+case_builder& case_builder::must(std::string r) {
+  def().lvl = level::must;
+  def().requirement = std::move(r);
+  return *this;
+}
+case_builder& case_builder::should(std::string r) {
+  def().lvl = level::should;
+  def().requirement = std::move(r);
+  return *this;
+}
+case_builder& case_builder::may(std::string r) {
+  def().lvl = level::may;
+  def().requirement = std::move(r);
+  return *this;
+}
+case_builder& case_builder::roles(role_set r) {
+  def().roles = r;
+  return *this;
+}
+case_builder& case_builder::autobahn(std::string n) {
+  def().autobahn = std::move(n);
+  return *this;
+}
+case_builder& case_builder::describe(std::string d) {
+  def().description = std::move(d);
+  return *this;
+}
+case_builder& case_builder::note(std::string n) {
+  def().note = std::move(n);
+  return *this;
+}
+case_builder& case_builder::budget(std::chrono::milliseconds b) {
+  def().budget = b;
+  return *this;
+}
+case_builder& case_builder::performance() {
+  def().performance = true;
+  return *this;
+}
+case_builder& case_builder::handshake(handshake_spec h) {
+  def().handshake = std::move(h);
+  return *this;
+}
+case_builder& case_builder::request_header(std::string name, std::string value) {
+  def().handshake.extra_headers.push_back({std::move(name), std::move(value)});
+  return *this;
+}
+case_builder& case_builder::omit_header(std::string name) {
+  def().handshake.omit_headers.push_back(std::move(name));
+  return *this;
+}
+case_builder& case_builder::raw_request(std::string request) {
+  def().handshake.raw_request = std::move(request);
+  return *this;
+}
+case_builder& case_builder::subprotocols(std::vector<std::string> p) {
+  def().handshake.subprotocols = std::move(p);
+  return *this;
+}
+case_builder& case_builder::offer_extensions(std::vector<ref::extension> e) {
+  def().handshake.extensions = std::move(e);
+  return *this;
+}
+case_builder& case_builder::offer_deflate() {
+  def().handshake.offer_deflate = true;
+  return *this;
+}
+case_builder& case_builder::send(std::initializer_list<wire_frame> frames) {
+  return send(std::vector<wire_frame>(frames));
+}
+case_builder& case_builder::send(std::vector<wire_frame> frames) {
+  def().steps.push_back(send_frames{std::move(frames), 0, {}});
+  return *this;
+}
+case_builder& case_builder::send_chopped(std::vector<wire_frame> frames, std::size_t chop,
+                                         std::chrono::milliseconds pause) {
+  def().steps.push_back(send_frames{std::move(frames), chop, pause});
+  return *this;
+}
+case_builder& case_builder::send_raw(payload_spec bytes, std::size_t chop,
+                                     std::chrono::milliseconds pause) {
+  def().steps.push_back(harness::send_raw{std::move(bytes), chop, pause});
+  return *this;
+}
+case_builder& case_builder::send_message(std::uint8_t opcode, payload_spec payload,
+                                         std::size_t fragment, bool compress) {
+  def().steps.push_back(harness::send_message{opcode, std::move(payload), fragment, compress});
+  return *this;
+}
+case_builder& case_builder::pause(std::chrono::milliseconds d) {
+  def().steps.push_back(pause_step{d});
+  return *this;
+}
+case_builder& case_builder::await(std::size_t messages, std::size_t pongs,
+                                  std::chrono::milliseconds timeout) {
+  def().steps.push_back(await_step{messages, pongs, timeout});
+  return *this;
+}
+case_builder& case_builder::close(std::optional<std::uint16_t> code, std::string reason) {
+  def().steps.push_back(close_step{code, std::move(reason), std::nullopt});
+  return *this;
+}
+case_builder& case_builder::close_raw(payload_spec body) {
+  def().steps.push_back(close_step{std::nullopt, {}, std::move(body)});
+  return *this;
+}
+case_builder& case_builder::shutdown() {
+  def().steps.push_back(shutdown_step{});
+  return *this;
+}
+case_builder& case_builder::mark(std::string label) {
+  def().steps.push_back(mark_step{std::move(label)});
+  return *this;
+}
+case_builder& case_builder::round_trips(std::uint8_t opcode, payload_spec payload,
+                                        std::size_t count, std::chrono::milliseconds timeout) {
+  def().steps.push_back(round_trips_step{opcode, std::move(payload), count, timeout});
+  return *this;
+}
+case_builder& case_builder::expect_echo(std::vector<expected_event> events) {
+  def().expect.outcomes = {outcome{verdict::ok, std::move(events)}};
+  def().expect.close = close_expectation{};
+  return *this;
+}
+case_builder& case_builder::expect(std::vector<outcome> outcomes, close_expectation close) {
+  def().expect.outcomes = std::move(outcomes);
+  def().expect.close = std::move(close);
+  return *this;
+}
+case_builder& case_builder::expect_fail(std::vector<std::uint16_t> codes,
+                                        std::vector<expected_event> before) {
+  def().expect.outcomes = {outcome{verdict::ok, std::move(before)}};
+  close_expectation c;
+  c.closes = close_expectation::who::target;
+  c.codes = std::move(codes);
+  c.allow_drop = true;
+  c.require_clean = false;
+  def().expect.close = std::move(c);
+  return *this;
+}
+case_builder& case_builder::expect_handshake(handshake_expectation h) {
+  def().expect.handshake = std::move(h);
+  return *this;
+}
+case_builder& case_builder::fail_fast(std::string mark) {
+  def().expect.fail_before_mark = std::move(mark);
+  return *this;
+}
+case_builder& case_builder::compare_length() {
+  def().expect.compare = compare_mode::length;
+  return *this;
+}
+case_builder& case_builder::informational() {
+  def().expect.informational = true;
+  return *this;
+}
+
+// ----- constructors --------------------------------------------------------------------------
+
+wire_frame frame(std::uint8_t opcode, payload_spec payload, bool fin) {
+  wire_frame f;
+  f.opcode = opcode;
+  f.payload = std::move(payload);
+  f.fin = fin;
+  return f;
+}
+wire_frame text(std::string_view s, bool fin) { return frame(1, payload_spec::text(s), fin); }
+wire_frame binary(std::vector<std::uint8_t> b, bool fin) {
+  return frame(2, payload_spec::bytes(std::move(b)), fin);
+}
+wire_frame continuation(std::string_view s, bool fin) {
+  return frame(0, payload_spec::text(s), fin);
+}
+wire_frame ping(std::string_view s) { return frame(9, payload_spec::text(s)); }
+wire_frame pong(std::string_view s) { return frame(10, payload_spec::text(s)); }
+wire_frame close_frame(std::optional<std::uint16_t> code, std::string_view reason) {
+  std::vector<std::uint8_t> body;
+  if (code) {
+    body.push_back(static_cast<std::uint8_t>(*code >> 8));
+    body.push_back(static_cast<std::uint8_t>(*code));
+    body.insert(body.end(), reason.begin(), reason.end());
+  }
+  return frame(8, payload_spec::bytes(std::move(body)));
+}
+wire_frame with_rsv(wire_frame f, std::uint8_t bits) {
+  f.rsv1 = (bits & 4) != 0;
+  f.rsv2 = (bits & 2) != 0;
+  f.rsv3 = (bits & 1) != 0;
+  return f;
+}
+
+expected_event message_of(std::uint8_t opcode, payload_spec payload) {
+  return {expected_event::kind::message, opcode, std::move(payload)};
+}
+expected_event text_message(std::string_view s) { return message_of(1, payload_spec::text(s)); }
+expected_event binary_message(std::vector<std::uint8_t> b) {
+  return message_of(2, payload_spec::bytes(std::move(b)));
+}
+expected_event pong_of(std::string_view s) {
+  return {expected_event::kind::pong, 10, payload_spec::text(s)};
+}
+outcome ok(std::vector<expected_event> events) { return {verdict::ok, std::move(events)}; }
+outcome non_strict(std::vector<expected_event> events) {
+  return {verdict::non_strict, std::move(events)};
+}
+
+std::vector<std::uint8_t> hex(std::string_view h) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::vector<std::uint8_t> out;
+  int hi = -1;
+  for (char c : h) {
+    if (c == ' ') continue;
+    const int v = nibble(c);
+    if (v < 0) throw std::invalid_argument("not a hex digit in a case payload");
+    if (hi < 0) {
+      hi = v;
+    } else {
+      out.push_back(static_cast<std::uint8_t>(hi << 4 | v));
+      hi = -1;
+    }
+  }
+  if (hi >= 0) throw std::invalid_argument("odd number of hex digits in a case payload");
+  return out;
+}
+
+}  // namespace wsspec::harness

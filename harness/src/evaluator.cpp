@@ -1,0 +1,375 @@
+#include "wsspec/harness/evaluator.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "wsspec/reference/close_code.hpp"
+
+namespace wsspec::harness {
+
+namespace {
+
+std::string describe_payload(std::uint8_t op, std::uint64_t length) {
+  return (op == 1 ? "text " : op == 2 ? "binary " : "opcode " + std::to_string(op) + " ") +
+         std::to_string(length) + " B";
+}
+
+std::string describe_events(const std::vector<expected_event>& events) {
+  std::string s = "[";
+  for (const auto& e : events) {
+    if (s.size() > 1) s += ", ";
+    s += e.what == expected_event::kind::pong ? "pong " + std::to_string(e.payload.length) + " B"
+                                              : describe_payload(e.opcode, e.payload.length);
+  }
+  return s + "]";
+}
+
+std::string describe_close_expectation(const close_expectation& c) {
+  std::string s;
+  switch (c.closes) {
+    case close_expectation::who::harness: s = "wsspec closes, the target answers"; break;
+    case close_expectation::who::target: s = "the target fails the connection"; break;
+    case close_expectation::who::any: s = "either side closes"; break;
+  }
+  if (!c.codes.empty()) {
+    s += " with ";
+    for (std::size_t i = 0; i < c.codes.size(); ++i)
+      s += (i ? "/" : "") + std::to_string(c.codes[i]);
+  }
+  if (c.allow_drop) s += " (or drops TCP)";
+  return s;
+}
+
+std::string describe_actual(const transcript& t) {
+  std::ostringstream s;
+  if (!t.connected) return "not connected: " + t.connect_error;
+  if (!t.handshake_complete) {
+    s << "handshake not completed";
+    if (t.http_status) s << " (HTTP " << t.http_status << ")";
+    if (t.handshake_problem) s << ": " << ref::describe(*t.handshake_problem);
+    return s.str();
+  }
+  s << "messages [";
+  for (std::size_t i = 0; i < t.messages.size(); ++i) {
+    if (i == 8) {
+      s << ", ... " << t.messages.size() << " in all";
+      break;
+    }
+    s << (i ? ", " : "") << describe_payload(t.messages[i].opcode, t.messages[i].length);
+  }
+  s << "], pongs " << t.pongs.size();
+  if (t.close) {
+    s << ", Close "
+      << (t.close->code ? std::to_string(*t.close->code) : std::string("without code"));
+    s << (t.harness_closed_first ? " (answering wsspec)" : " (from the target first)");
+  } else {
+    s << ", no Close frame";
+  }
+  if (t.peer_eof_at) {
+    s << ", TCP closed by the target";
+  } else if (t.reset_at) {
+    s << ", connection reset";
+  } else {
+    s << ", TCP closed by wsspec";
+  }
+  return s.str();
+}
+
+bool messages_match(const std::vector<expected_event>& want, const transcript& t,
+                    compare_mode mode) {
+  std::vector<const expected_event*> msgs;
+  for (const auto& e : want)
+    if (e.what == expected_event::kind::message) msgs.push_back(&e);
+  if (msgs.size() != t.messages.size()) return false;
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    const auto& got = t.messages[i];
+    if (got.opcode != msgs[i]->opcode || got.length != msgs[i]->payload.length) return false;
+    if (mode == compare_mode::exact && got.digest != spec_digest(msgs[i]->payload)) return false;
+  }
+  // RFC 6455 §5.5.3: a Pong may be sent unsolicited, so pongs the case does not expect are
+  // tolerated; the expected ones must arrive, in order.
+  std::size_t next = 0;
+  for (const auto& e : want) {
+    if (e.what != expected_event::kind::pong) continue;
+    const auto body = e.payload.materialize();
+    while (next < t.pongs.size() && t.pongs[next] != body) ++next;
+    if (next == t.pongs.size()) return false;
+    ++next;
+  }
+  return true;
+}
+
+void worsen(verdict& v, verdict w) {
+  if (severity(w) > severity(v)) v = w;
+}
+
+void judge_handshake(const case_def& c, const transcript& t, case_result& r, bool& go_on) {
+  const auto& hx = *c.expect.handshake;
+  const bool accepted = t.http_status == 101;
+  go_on = false;
+  const verdict miss = unmet(c.lvl);
+  r.behavior = verdict::ok;
+  r.close = close_verdict::ok;
+  if (hx.expect == handshake_expectation::outcome::reject) {
+    if (accepted) {
+      r.behavior = miss;
+      r.reasons.push_back("the target accepted a handshake it must reject");
+      go_on = false;
+      return;
+    }
+    if (t.http_status == 0) {
+      worsen(r.behavior, verdict::non_strict);
+      r.reasons.push_back(
+          "the target closed the connection without an HTTP error status (RFC 6455 §4.2.1 asks "
+          "for one, such as 400 Bad Request)");
+      return;
+    }
+    const bool listed = hx.statuses.empty()
+                            ? t.http_status >= 400 && t.http_status <= 599
+                            : std::find(hx.statuses.begin(), hx.statuses.end(), t.http_status) !=
+                                  hx.statuses.end();
+    if (!listed) {
+      worsen(r.behavior, verdict::non_strict);
+      r.reasons.push_back("rejected with HTTP " + std::to_string(t.http_status) +
+                          ", not an expected status");
+    }
+    if (hx.require_version_header) {
+      const std::string* v = t.peer_head ? t.peer_head->find("Sec-WebSocket-Version") : nullptr;
+      if (!v || v->find("13") == std::string::npos) {
+        worsen(r.behavior, miss);
+        r.reasons.push_back(
+            "the rejection does not carry Sec-WebSocket-Version: 13 (RFC 6455 §4.4)");
+      }
+    }
+    return;
+  }
+  if (!accepted || !t.handshake_complete) {
+    if (hx.expect == handshake_expectation::outcome::either && !accepted) return;
+    r.behavior = miss;
+    r.close = close_verdict::failed;
+    std::string why = "the target did not complete a valid opening handshake";
+    if (t.http_status) why += " (HTTP " + std::to_string(t.http_status) + ")";
+    if (t.handshake_problem) why += ": " + std::string(ref::describe(*t.handshake_problem));
+    r.reasons.push_back(why);
+    return;
+  }
+  if (hx.subprotocol) {
+    const std::string* got =
+        t.peer_head ? t.peer_head->find("Sec-WebSocket-Protocol") : nullptr;
+    if (hx.subprotocol->empty() && got) {
+      worsen(r.behavior, miss);
+      r.reasons.push_back("the target selected subprotocol '" + *got +
+                          "' although none should be");
+    } else if (!hx.subprotocol->empty() && (!got || *got != *hx.subprotocol)) {
+      worsen(r.behavior, miss);
+      r.reasons.push_back("the target did not select subprotocol '" + *hx.subprotocol + "'");
+    }
+  }
+  if (hx.no_extensions && t.peer_head && t.peer_head->find("Sec-WebSocket-Extensions")) {
+    worsen(r.behavior, miss);
+    r.reasons.push_back("the target accepted an extension it should have declined");
+  }
+  go_on = true;
+}
+
+close_verdict judge_close(const case_def& c, const transcript& t, case_result& r) {
+  const auto& ce = c.expect.close;
+  const bool target_closed_first =
+      (t.close && !t.harness_closed_first) ||
+      (!t.close && (t.peer_eof_at || t.reset_at) &&
+       (!t.close_sent_at || *t.target_ended_at() < *t.close_sent_at));
+  if (ce.closes == close_expectation::who::harness && target_closed_first) {
+    r.reasons.push_back("the target ended the connection although it had no reason to");
+    return close_verdict::failed;
+  }
+  if (ce.closes == close_expectation::who::target && !target_closed_first) {
+    r.reasons.push_back("the target did not close the connection; wsspec had to");
+    return close_verdict::failed;
+  }
+  if (!t.close) {
+    if (ce.allow_drop && target_closed_first) return close_verdict::ok;
+    r.reasons.push_back(t.close_sent_at ? "the target did not answer wsspec's Close frame"
+                                        : "the target closed TCP without a Close frame");
+    return close_verdict::unclean;
+  }
+  if (t.close->problem) {
+    r.reasons.push_back("the target's Close frame is invalid: " +
+                        std::string(ref::describe(*t.close->problem)));
+    return close_verdict::wrong_code;
+  }
+  if (t.close->code && !ce.codes.empty() &&
+      std::find(ce.codes.begin(), ce.codes.end(), *t.close->code) == ce.codes.end()) {
+    r.reasons.push_back("the target closed with " + std::to_string(*t.close->code) + " (" +
+                        std::string(ref::close_code::describe(*t.close->code)) +
+                        "), not an expected code");
+    return close_verdict::wrong_code;
+  }
+  if (ce.require_clean) {
+    if (!t.close_sent_at) {
+      r.reasons.push_back("wsspec never sent its Close frame");
+      return close_verdict::unclean;
+    }
+    if (c.roles != role_set::client && !t.peer_eof_at && t.reset_at) {
+      r.reasons.push_back("the connection was reset instead of closed");
+      return close_verdict::unclean;
+    }
+    if (!t.peer_eof_at && !t.reset_at) {
+      r.reasons.push_back(
+          "after the closing handshake the server did not close the TCP connection (RFC 6455 "
+          "§7.1.1: the server SHOULD close it first)");
+      return close_verdict::unclean;
+    }
+  }
+  return close_verdict::ok;
+}
+
+}  // namespace
+
+verdict unmet(level l) noexcept {
+  switch (l) {
+    case level::must: return verdict::failed;
+    case level::should: return verdict::non_strict;
+    case level::may: return verdict::informational;
+  }
+  return verdict::failed;
+}
+
+int severity(verdict v) noexcept {
+  switch (v) {
+    case verdict::ok: return 0;
+    case verdict::informational: return 1;
+    case verdict::non_strict: return 2;
+    case verdict::unimplemented: return 3;
+    case verdict::failed: return 4;
+    case verdict::error: return 5;
+  }
+  return 5;
+}
+
+bool breaks_gate(const case_result& r, bool strict) noexcept {
+  if (r.behavior == verdict::failed || r.close == close_verdict::failed) return true;
+  return strict && r.behavior == verdict::non_strict;
+}
+
+std::uint64_t spec_digest(const payload_spec& p) noexcept {
+  std::uint64_t state = payload_digest(nullptr, 0);
+  if (p.pattern.empty()) return state;
+  std::uint64_t left = p.length;
+  while (left > 0) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, p.pattern.size()));
+    state = payload_digest(p.pattern.data(), n, state);
+    left -= n;
+  }
+  return state;
+}
+
+case_result evaluate(const case_def& c, const transcript& t) {
+  case_result r;
+  r.id = c.id;
+  r.rfc = c.rfc;
+  r.section = c.section;
+  r.requirement = c.requirement;
+  r.lvl = c.lvl;
+  r.autobahn = c.autobahn;
+  r.description = c.description;
+  r.note = c.note;
+  r.duration = t.duration;
+  r.actual = describe_actual(t);
+  if (t.close) {
+    r.remote_close_code = t.close->code;
+    r.remote_close_reason = t.close->reason;
+  }
+  {
+    std::string e;
+    for (const auto& o : c.expect.outcomes)
+      e += (e.empty() ? "" : "; ") + std::string(to_string(o.result)) + ": " +
+           describe_events(o.events);
+    if (c.expect.handshake) {
+      const auto& hx = *c.expect.handshake;
+      std::string h = hx.expect == handshake_expectation::outcome::reject ? "handshake rejected"
+                      : hx.expect == handshake_expectation::outcome::accept
+                          ? "handshake accepted"
+                          : "handshake accepted or rejected";
+      if (!hx.statuses.empty()) {
+        h += " with HTTP";
+        for (int s : hx.statuses) h += " " + std::to_string(s);
+      }
+      e = e.empty() ? h : h + "; " + e;
+    }
+    r.expected = e + (e.empty() ? "" : "; ") + describe_close_expectation(c.expect.close);
+  }
+
+  if (!t.harness_error.empty()) {
+    r.behavior = verdict::error;
+    r.close = close_verdict::error;
+    r.reasons.push_back("wsspec fault: " + t.harness_error);
+    return r;
+  }
+  if (!t.connected) {
+    r.behavior = verdict::error;
+    r.close = close_verdict::error;
+    r.reasons.push_back("the target could not be reached: " + t.connect_error);
+    return r;
+  }
+
+  bool go_on = true;
+  if (c.expect.handshake) {
+    judge_handshake(c, t, r, go_on);
+    if (!go_on) return r;
+  } else if (!t.handshake_complete) {
+    r.behavior = verdict::failed;
+    r.close = close_verdict::failed;
+    std::string why = "the opening handshake failed";
+    if (t.http_status) why += " (HTTP " + std::to_string(t.http_status) + ")";
+    if (t.handshake_problem) why += ": " + std::string(ref::describe(*t.handshake_problem));
+    r.reasons.push_back(why);
+    return r;
+  } else {
+    r.behavior = verdict::ok;
+  }
+
+  verdict behavior = r.behavior;
+  const auto& ex = c.expect;
+  if (!ex.outcomes.empty()) {
+    const outcome* matched = nullptr;
+    for (const auto& o : ex.outcomes) {
+      if (messages_match(o.events, t, ex.compare)) {
+        matched = &o;
+        break;
+      }
+    }
+    if (matched) {
+      worsen(behavior, matched->result);
+    } else {
+      worsen(behavior, unmet(c.lvl));
+      r.reasons.push_back("the target's messages are not as expected");
+    }
+  }
+  if (ex.close.closes == close_expectation::who::target && !t.target_ended_at()) {
+    worsen(behavior, unmet(c.lvl));
+    r.reasons.push_back("the target did not fail the connection");
+  }
+  if (ex.fail_before_mark) {
+    const auto mark = t.marks.find(*ex.fail_before_mark);
+    const auto ended = t.target_ended_at();
+    if (mark != t.marks.end() && ended && *ended > mark->second) {
+      worsen(behavior, verdict::non_strict);
+      r.reasons.push_back("the target failed the connection only after more data arrived (not "
+                          "fast: RFC 6455 §8.1 fails at the first invalid byte)");
+    }
+  }
+  for (const auto& [err, detail] : t.violations) {
+    worsen(behavior, verdict::failed);
+    r.reasons.push_back("the target broke a rule: " + std::string(ref::describe(err)) +
+                        (detail.empty() ? "" : " (" + detail + ")"));
+  }
+  r.behavior = behavior;
+  r.close = judge_close(c, t, r);
+  if (ex.informational) {
+    r.behavior = verdict::informational;
+    r.close = close_verdict::informational;
+  }
+  return r;
+}
+
+}  // namespace wsspec::harness

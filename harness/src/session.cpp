@@ -1,0 +1,828 @@
+#include "wsspec/harness/session.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <deque>
+#include <memory>
+#include <random>
+
+#include "wsspec/reference/close_code.hpp"
+#include "wsspec/reference/frame_decoder.hpp"
+#include "wsspec/reference/handshake.hpp"
+#include "wsspec/reference/utf8_validator.hpp"
+
+namespace wsspec::harness {
+
+using namespace net::experimental::awaitable_operators;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+constexpr std::size_t entry_log_cap = 2048;        // bytes kept per logged entry
+constexpr std::size_t total_log_cap = 256 * 1024;  // raw bytes kept per case
+constexpr std::size_t control_cap = 4096;          // control payload kept (125 is the limit)
+
+// A wake-up for a single waiter: it sleeps until notified or until its deadline.
+class signal {
+ public:
+  explicit signal(net::any_io_executor ex) : timer_(std::move(ex)) {}
+  // True when woken by notify(), false at the deadline.
+  net::awaitable<bool> wait_until(clock_type::time_point deadline) {
+    timer_.expires_at(deadline);
+    auto [ec] = co_await timer_.async_wait(use_tuple);
+    co_return ec == net::error::operation_aborted;
+  }
+  void notify() { timer_.cancel(); }
+
+ private:
+  net::steady_timer timer_;
+};
+
+bool header_iequals(const ref::header_field& f, std::string_view name) {
+  return ref::iequals(f.name, name);
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+std::string render(const ref::http_head& h) {
+  std::string s;
+  if (h.is_request) {
+    s = h.method + " " + h.target + " HTTP/" + std::to_string(h.version_major) + "." +
+        std::to_string(h.version_minor);
+  } else {
+    s = "HTTP/" + std::to_string(h.version_major) + "." + std::to_string(h.version_minor) + " " +
+        std::to_string(h.status) + " " + h.reason;
+  }
+  s += "\r\n";
+  for (const auto& f : h.fields) s += f.name + ": " + f.value + "\r\n";
+  return s + "\r\n";
+}
+
+class runner_state {
+ public:
+  runner_state(const case_def& c, transport& t, const session_config& cfg,
+               net::any_io_executor ex)
+      : c_(c),
+        t_(t),
+        cfg_(cfg),
+        self_(ref::peer_of(cfg.target)),
+        rx_signal_(ex),
+        tx_signal_(ex),
+        drained_signal_(ex),
+        sleep_(ex),
+        write_timer_(ex),
+        rng_(cfg.seed ^ std::hash<std::string>{}(c.id)) {
+    start_ = clock_type::now();
+    budget_deadline_ = start_ + scaled(c.budget);
+    ref::decoder_config dc;
+    dc.receiver = self_;
+    dc.observer = true;
+    dc.max_frame_size = cfg.max_message_size;
+    decoder_ = ref::frame_decoder(dc);
+  }
+
+  net::awaitable<void> run() {
+    if (cfg_.target == ref::role::server) {
+      co_await client_handshake();
+    } else {
+      co_await server_handshake();
+    }
+    if (tr_.handshake_complete && !ended()) {
+      if (!leftover_.empty()) {
+        auto bytes = std::move(leftover_);
+        on_bytes(bytes);
+      }
+      co_await (reader() && writer() && driver());
+    }
+    if (!tcp_closed_) close_tcp();
+    tr_.duration = now();
+  }
+
+  transcript take() { return std::move(tr_); }
+
+ private:
+  // ----- time -------------------------------------------------------------------------------
+  clock_type::duration scaled(std::chrono::milliseconds d) const {
+    return std::chrono::duration_cast<clock_type::duration>(d * cfg_.time_scale);
+  }
+  micros now() const {
+    return std::chrono::duration_cast<micros>(clock_type::now() - start_);
+  }
+  clock_type::time_point bounded(clock_type::time_point t) const {
+    return std::min(t, budget_deadline_);
+  }
+  bool over_budget() const { return clock_type::now() >= budget_deadline_; }
+
+  // ----- the log ----------------------------------------------------------------------------
+  entry& log(entry_kind k, std::string text) {
+    entry e;
+    e.at = now();
+    e.kind = k;
+    e.text = std::move(text);
+    tr_.entries.push_back(std::move(e));
+    return tr_.entries.back();
+  }
+  void log_bytes(entry& e, std::span<const std::uint8_t> bytes) {
+    e.size = bytes.size();
+    std::size_t keep = std::min(bytes.size(), entry_log_cap);
+    keep = std::min(keep, total_log_cap - std::min(total_log_cap, logged_));
+    e.bytes.assign(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(keep));
+    logged_ += keep;
+  }
+  void violation(ref::error e, std::string detail) {
+    auto& en = log(entry_kind::violation, std::string(ref::describe(e)) +
+                                               (detail.empty() ? "" : ": " + detail));
+    en.violations.add(e);
+    tr_.violations.emplace_back(e, std::move(detail));
+  }
+
+  bool ended() const { return tr_.peer_eof_at || tr_.reset_at || tcp_closed_; }
+  bool target_ended() const { return tr_.close || tr_.peer_eof_at || tr_.reset_at; }
+
+  ref::mask_key next_key() {
+    ref::mask_key k;
+    const std::uint64_t v = rng_();
+    for (int i = 0; i < 4; ++i) k[i] = static_cast<std::uint8_t>(v >> (8 * i));
+    return k;
+  }
+
+  void close_tcp() {
+    if (tcp_closed_) return;
+    tcp_closed_ = true;
+    if (!tr_.peer_eof_at && !tr_.reset_at) {
+      tr_.we_closed_tcp_at = now();
+      log(entry_kind::tcp_closed, "wsspec closed the TCP connection");
+    }
+    t_.close();
+    stop_ = true;
+    tx_signal_.notify();
+    rx_signal_.notify();
+  }
+
+  // ----- raw writes (handshake phase, before the writer runs) ---------------------------------
+  net::awaitable<bool> write_now(std::span<const std::uint8_t> bytes) {
+    write_timer_.expires_at(bounded(clock_type::now() + scaled(cfg_.handshake_timeout)));
+    auto r = co_await (t_.write(bytes) || write_timer_.async_wait(use_tuple));
+    if (r.index() == 1) {
+      log(entry_kind::timeout, "the target did not read what wsspec sent");
+      co_return false;
+    }
+    if (auto ec = std::get<0>(r)) {
+      tr_.reset_at = now();
+      log(entry_kind::tcp_error, "write failed: " + ec.message());
+      co_return false;
+    }
+    auto& e = log(entry_kind::tx_bytes, std::to_string(bytes.size()) + " bytes");
+    log_bytes(e, bytes);
+    tr_.tx_bytes += bytes.size();
+    co_return true;
+  }
+
+  net::awaitable<bool> write_chopped(std::span<const std::uint8_t> bytes, std::size_t chop,
+                                     std::chrono::milliseconds pause) {
+    if (chop == 0) chop = bytes.size();
+    for (std::size_t at = 0; at < bytes.size() || (bytes.empty() && at == 0); at += chop) {
+      if (bytes.empty()) break;
+      const std::size_t n = std::min(chop, bytes.size() - at);
+      if (!co_await write_now(bytes.subspan(at, n))) co_return false;
+      if (pause.count() > 0 && at + n < bytes.size()) co_await sleep_for(pause);
+    }
+    co_return true;
+  }
+
+  net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+    sleep_.expires_at(bounded(clock_type::now() + scaled(d)));
+    co_await sleep_.async_wait(use_tuple);
+  }
+
+  // Reads until the head is complete; bytes after it are kept for the frame reader.
+  net::awaitable<std::optional<ref::http_head>> read_head(ref::http_head_parser::kind kind) {
+    ref::http_head_parser parser(kind);
+    std::vector<std::uint8_t> buf(16 * 1024);
+    const auto deadline = bounded(clock_type::now() + scaled(cfg_.handshake_timeout));
+    for (;;) {
+      write_timer_.expires_at(deadline);
+      auto r = co_await (t_.read_some(buf) || write_timer_.async_wait(use_tuple));
+      if (r.index() == 1) {
+        log(entry_kind::timeout, "no complete handshake within the deadline");
+        co_return std::nullopt;
+      }
+      auto [ec, n] = std::get<0>(r);
+      if (ec) {
+        if (ec == net::error::eof) {
+          tr_.peer_eof_at = now();
+          log(entry_kind::tcp_fin, "the target closed the connection during the handshake");
+        } else {
+          tr_.reset_at = now();
+          log(entry_kind::tcp_error, "connection failed during the handshake: " + ec.message());
+        }
+        co_return std::nullopt;
+      }
+      auto data = std::span<const std::uint8_t>(buf.data(), n);
+      auto& e = log(entry_kind::rx_bytes, std::to_string(n) + " bytes");
+      log_bytes(e, data);
+      tr_.rx_bytes += n;
+      const auto pr = parser.feed(data);
+      if (pr.status == ref::parse_status::error) {
+        tr_.handshake_problem = pr.err;
+        log(entry_kind::violation, std::string(ref::describe(pr.err))).violations.add(pr.err);
+        co_return std::nullopt;
+      }
+      if (pr.status == ref::parse_status::done) {
+        leftover_.assign(data.begin() + static_cast<std::ptrdiff_t>(pr.consumed), data.end());
+        co_return parser.head();
+      }
+    }
+  }
+
+  // ----- the opening handshake, testing a server ----------------------------------------------
+  net::awaitable<void> client_handshake() {
+    const handshake_spec& hs = c_.handshake;
+    std::array<std::uint8_t, 16> nonce{};
+    for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
+    const std::string key = ref::key_for_nonce(nonce);
+    offered_extensions_ = hs.extensions;
+    if (hs.offer_deflate) {
+      ref::deflate_offer offer;
+      offer.client_max_window_bits_present = true;
+      offer_ = offer;
+      offered_extensions_.insert(offered_extensions_.begin(), ref::to_extension(offer));
+    }
+    std::string request;
+    if (hs.raw_request) {
+      request = *hs.raw_request;
+      replace_all(request, "{host}", cfg_.host_header);
+      replace_all(request, "{target}", cfg_.resource);
+      replace_all(request, "{key}", key);
+    } else {
+      std::vector<ref::header_field> fields{{"Host", cfg_.host_header},
+                                            {"Upgrade", "websocket"},
+                                            {"Connection", "Upgrade"},
+                                            {"Sec-WebSocket-Key", key},
+                                            {"Sec-WebSocket-Version", "13"}};
+      if (!hs.subprotocols.empty()) {
+        std::string list;
+        for (const auto& p : hs.subprotocols) list += (list.empty() ? "" : ", ") + p;
+        fields.push_back({"Sec-WebSocket-Protocol", list});
+      }
+      if (!offered_extensions_.empty())
+        fields.push_back({"Sec-WebSocket-Extensions", ref::format_extensions(offered_extensions_)});
+      std::erase_if(fields, [&](const ref::header_field& f) {
+        return std::any_of(hs.omit_headers.begin(), hs.omit_headers.end(),
+                           [&](const std::string& n) { return header_iequals(f, n); });
+      });
+      for (const auto& f : hs.extra_headers) fields.push_back(f);
+      request = "GET " + cfg_.resource + " HTTP/1.1\r\n";
+      for (const auto& f : fields) request += f.name + ": " + f.value + "\r\n";
+      request += "\r\n";
+    }
+    log(entry_kind::handshake_request, request);
+    std::vector<std::uint8_t> bytes(request.begin(), request.end());
+    for (const auto& f : hs.frames_with_request) append_frame(f, bytes, nullptr);
+    tr_.handshake_sent = true;
+    if (!co_await write_chopped(bytes, hs.chop, hs.pause)) co_return;
+
+    auto head = co_await read_head(ref::http_head_parser::kind::response);
+    if (!head) co_return;
+    tr_.http_status = head->status;
+    log(entry_kind::handshake_response, render(*head));
+    tr_.peer_head = *head;
+    auto accepted = ref::validate_response(*head, key, hs.subprotocols, offered_extensions_);
+    if (!accepted) {
+      tr_.handshake_problem = accepted.err();
+      if (head->status == 101) violation(accepted.err(), "in the 101 response");
+      co_return;
+    }
+    for (const auto& ext : accepted->extensions) {
+      if (ext.name != ref::permessage_deflate_name || !offer_) continue;
+      auto params = ref::accept_deflate_response(ext, *offer_);
+      if (!params) {
+        tr_.handshake_problem = params.err();
+        violation(params.err(), "in the permessage-deflate response");
+        co_return;
+      }
+      agree(*params);
+    }
+    tr_.handshake_complete = true;
+  }
+
+  // ----- the opening handshake, testing a client ----------------------------------------------
+  net::awaitable<void> server_handshake() {
+    auto head = co_await read_head(ref::http_head_parser::kind::request);
+    if (!head) co_return;
+    log(entry_kind::handshake_request, render(*head));
+    tr_.peer_head = *head;
+    auto req = ref::validate_request(*head);
+    if (!req) {
+      tr_.handshake_problem = req.err();
+      violation(req.err(), "in the client's request");
+      const std::string rejection = ref::build_rejection(req.err());
+      tr_.http_status = ref::http_status_for(req.err());
+      co_await write_now({reinterpret_cast<const std::uint8_t*>(rejection.data()),
+                          rejection.size()});
+      co_return;
+    }
+    ref::handshake_response resp;
+    resp.accept = ref::accept_for_key(req->key);
+    if (c_.handshake.offer_deflate) {
+      ref::deflate_server_policy policy;
+      if (auto agreed = ref::negotiate_deflate(req->extensions, policy)) {
+        resp.extensions.push_back(agreed->response);
+        agree(agreed->params);
+      }
+    }
+    const std::string response = ref::build_response(resp);
+    log(entry_kind::handshake_response, response);
+    tr_.http_status = 101;
+    if (!co_await write_now(
+            {reinterpret_cast<const std::uint8_t*>(response.data()), response.size()}))
+      co_return;
+    tr_.handshake_complete = true;
+  }
+
+  void agree(const ref::deflate_params& p) {
+    tr_.deflate_agreed = true;
+    const bool we_client = self_ == ref::role::client;
+    const int tx_bits = we_client ? p.client_max_window_bits : p.server_max_window_bits;
+    const bool tx_reset = we_client ? p.client_no_context_takeover : p.server_no_context_takeover;
+    const int rx_bits = we_client ? p.server_max_window_bits : p.client_max_window_bits;
+    const bool rx_reset = we_client ? p.server_no_context_takeover : p.client_no_context_takeover;
+    deflater_ = std::make_unique<ref::deflater>(tx_bits, tx_reset);
+    inflater_ = std::make_unique<ref::inflater>(rx_bits, rx_reset, cfg_.max_message_size);
+    decoder_.set_allowed_rsv(0x4);
+  }
+
+  // ----- sending ----------------------------------------------------------------------------
+  void append_frame(const wire_frame& f, std::vector<std::uint8_t>& out,
+                    const std::vector<std::uint8_t>* payload) {
+    std::vector<std::uint8_t> compressed;
+    wire_frame copy = f;
+    if (f.compress && deflater_ && !payload) {
+      deflater_->compress(f.payload.materialize(), compressed);
+      payload = &compressed;
+      copy.rsv1 = true;
+    }
+    const std::size_t before = out.size();
+    encode_wire_frame(copy, self_, next_key(), out, payload);
+    auto& e = log(entry_kind::tx_frame, ref::opcode_name(copy.opcode) + " frame");
+    // The header as sent, decoded back for the log.
+    ref::frame_decoder d(ref::decoder_config{ref::peer_of(self_), true, 0x7});
+    std::vector<std::uint8_t> head(out.begin() + static_cast<std::ptrdiff_t>(before),
+                                   out.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                     out.size(), before + ref::max_header_size)));
+    if (d.decode(head).status == ref::decode_status::header) e.header = d.header();
+    const std::size_t header_size = std::min(out.size() - before, e.header.size());
+    log_bytes(e, std::span<const std::uint8_t>(out).subspan(before + header_size));
+    e.size = out.size() - before - header_size;
+  }
+
+  void queue(std::vector<std::uint8_t> bytes) {
+    pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+    tx_signal_.notify();
+  }
+
+  net::awaitable<void> flush() {
+    while ((!pending_.empty() || writing_) && !write_failed_ && !stop_)
+      co_await drained_signal_.wait_until(clock_type::time_point::max());
+  }
+
+  net::awaitable<void> send_bytes(std::vector<std::uint8_t> bytes, std::size_t chop,
+                                  std::chrono::milliseconds pause) {
+    if (chop == 0 || chop >= bytes.size()) {
+      queue(std::move(bytes));
+      co_await flush();
+      co_return;
+    }
+    for (std::size_t at = 0; at < bytes.size() && !write_failed_ && !over_budget(); at += chop) {
+      const std::size_t n = std::min(chop, bytes.size() - at);
+      queue(std::vector<std::uint8_t>(bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                                      bytes.begin() + static_cast<std::ptrdiff_t>(at + n)));
+      co_await flush();
+      if (pause.count() > 0 && at + n < bytes.size()) co_await sleep_for(pause);
+    }
+  }
+
+  void queue_close(std::optional<std::uint16_t> code, std::string_view reason,
+                   const std::optional<payload_spec>& raw) {
+    wire_frame f;
+    f.opcode = static_cast<std::uint8_t>(ref::opcode::close);
+    if (raw) {
+      f.payload = *raw;
+    } else {
+      auto body = ref::encode_close_payload(code, reason);
+      f.payload = payload_spec::bytes(std::move(body));
+    }
+    std::vector<std::uint8_t> bytes;
+    append_frame(f, bytes, nullptr);
+    if (!tr_.close_sent_at) {
+      tr_.close_sent_at = now();
+      tr_.harness_closed_first = !tr_.close.has_value();
+    }
+    queue(std::move(bytes));
+  }
+
+  // ----- the writer ---------------------------------------------------------------------------
+  net::awaitable<void> writer() {
+    std::vector<std::uint8_t> out;
+    for (;;) {
+      while (pending_.empty()) {
+        if (stop_) co_return;
+        co_await tx_signal_.wait_until(clock_type::time_point::max());
+      }
+      if (stop_ || write_failed_) {
+        pending_.clear();
+        drained_signal_.notify();
+        continue;
+      }
+      out.swap(pending_);
+      pending_.clear();
+      writing_ = true;
+      write_timer_.expires_at(budget_deadline_ + scaled(cfg_.close_timeout));
+      auto r = co_await (t_.write(out) || write_timer_.async_wait(use_tuple));
+      writing_ = false;
+      if (r.index() == 1) {
+        write_failed_ = true;
+        log(entry_kind::timeout, "the target stopped reading; wsspec gave up writing");
+      } else if (auto ec = std::get<0>(r)) {
+        write_failed_ = true;
+        if (!stop_ && !tr_.peer_eof_at && !tr_.reset_at) {
+          tr_.reset_at = now();
+          log(entry_kind::tcp_error, "write failed: " + ec.message());
+        }
+      } else {
+        auto& e = log(entry_kind::tx_bytes, std::to_string(out.size()) + " bytes");
+        log_bytes(e, out);
+        tr_.tx_bytes += out.size();
+      }
+      out.clear();
+      drained_signal_.notify();
+    }
+  }
+
+  // ----- the reader ---------------------------------------------------------------------------
+  net::awaitable<void> reader() {
+    std::vector<std::uint8_t> buf(64 * 1024);
+    for (;;) {
+      auto [ec, n] = co_await t_.read_some(buf);
+      if (ec) {
+        if (!stop_) {
+          if (ec == net::error::eof) {
+            tr_.peer_eof_at = now();
+            log(entry_kind::tcp_fin, "the target closed its side of the TCP connection");
+          } else {
+            tr_.reset_at = now();
+            log(entry_kind::tcp_error, "the connection failed: " + ec.message());
+          }
+        }
+        rx_signal_.notify();
+        co_return;
+      }
+      auto& e = log(entry_kind::rx_bytes, std::to_string(n) + " bytes");
+      log_bytes(e, std::span<const std::uint8_t>(buf.data(), n));
+      tr_.rx_bytes += n;
+      on_bytes(std::span<std::uint8_t>(buf.data(), n));
+      rx_signal_.notify();
+    }
+  }
+
+  void on_bytes(std::span<std::uint8_t> data) {
+    while (!rx_dead_) {
+      const auto r = decoder_.decode(data);
+      data = data.subspan(r.consumed);
+      switch (r.status) {
+        case ref::decode_status::need_more:
+          return;
+        case ref::decode_status::error:
+          violation(r.err, "wsspec cannot read further frames");
+          rx_dead_ = true;
+          return;
+        case ref::decode_status::header:
+          on_header();
+          break;
+        case ref::decode_status::payload:
+          on_payload(r.payload, r.frame_complete);
+          break;
+      }
+    }
+  }
+
+  void on_header() {
+    const ref::frame_header& h = decoder_.header();
+    auto& e = log(entry_kind::rx_frame, ref::opcode_name(h.opcode) + " frame, " +
+                                            std::to_string(h.length) + " bytes");
+    e.header = h;
+    e.violations = decoder_.violations();
+    e.size = h.length;
+    rx_entry_ = tr_.entries.size() - 1;
+    decoder_.violations().for_each([&](ref::error err) {
+      tr_.violations.emplace_back(err, "frame " + std::to_string(++frames_seen_));
+    });
+    frame_is_control_ = ref::is_control(h.opcode);
+    if (frame_is_control_) {
+      control_.clear();
+      control_op_ = h.opcode;
+      return;
+    }
+    if (tr_.close) violation(ref::error::frame_after_close, "");
+    if (h.opcode == 0) {
+      // RFC 6455 §5.4: a continuation frame continues a started message.
+      if (!in_message_) violation(ref::error::unexpected_continuation, "");
+    } else {
+      // RFC 6455 §5.4: a new message does not start before the previous one ends.
+      if (in_message_) violation(ref::error::expected_continuation, "");
+      in_message_ = true;
+      msg_ = observed_message{};
+      msg_.opcode = h.opcode;
+      msg_.digest = payload_digest(nullptr, 0);
+      msg_.compressed = h.rsv1 && inflater_ != nullptr;
+      utf8_.reset();
+    }
+    msg_fin_ = h.fin;
+  }
+
+  void consume_message_bytes(std::span<const std::uint8_t> bytes) {
+    msg_.digest = payload_digest(bytes.data(), bytes.size(), msg_.digest);
+    msg_.length += bytes.size();
+    if (msg_.opcode == 1 && !utf8_.failed()) utf8_.feed(bytes);
+  }
+
+  void on_payload(std::span<const std::uint8_t> chunk, bool complete) {
+    if (rx_entry_ < tr_.entries.size()) {
+      auto& e = tr_.entries[rx_entry_];
+      const std::size_t room = entry_log_cap - std::min(entry_log_cap, e.bytes.size());
+      const std::size_t keep = std::min(room, chunk.size());
+      e.bytes.insert(e.bytes.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(keep));
+    }
+    if (frame_is_control_) {
+      const std::size_t keep = std::min(chunk.size(), control_cap - control_.size());
+      control_.insert(control_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(keep));
+      if (complete) on_control();
+      return;
+    }
+    if (!in_message_) return;
+    if (msg_.compressed && !inflate_failed_) {
+      inflated_.clear();
+      if (auto err = inflater_->decompress(chunk, complete && msg_fin_, inflated_)) {
+        violation(*err, "in a compressed message");
+        inflate_failed_ = true;
+      }
+      consume_message_bytes(inflated_);
+    } else if (!msg_.compressed) {
+      consume_message_bytes(chunk);
+    }
+    if (complete && msg_fin_) {
+      in_message_ = false;
+      inflate_failed_ = false;
+      if (msg_.opcode == 1 && !utf8_.complete()) {
+        msg_.valid_utf8 = false;
+        violation(ref::error::invalid_utf8, "the target sent text that is not UTF-8");
+      }
+      msg_.at = now();
+      tr_.messages.push_back(msg_);
+      log(entry_kind::rx_message, ref::opcode_name(msg_.opcode) + " message, " +
+                                      std::to_string(msg_.length) + " bytes");
+    }
+  }
+
+  void on_control() {
+    switch (control_op_) {
+      case 0x9: {
+        ++tr_.pings;
+        // RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data.
+        if (!tr_.close_sent_at && !stop_) {
+          wire_frame f;
+          f.opcode = 0xA;
+          f.payload = payload_spec::bytes(control_);
+          std::vector<std::uint8_t> bytes;
+          append_frame(f, bytes, nullptr);
+          queue(std::move(bytes));
+        }
+        return;
+      }
+      case 0xA:
+        tr_.pongs.push_back(control_);
+        return;
+      case 0x8: {
+        if (tr_.close) return;
+        observed_close oc;
+        oc.at = now();
+        if (control_.size() >= 2) {
+          oc.code = static_cast<std::uint16_t>(control_[0] << 8 | control_[1]);
+          oc.reason.assign(control_.begin() + 2, control_.end());
+        }
+        auto parsed = ref::parse_close_payload(control_);
+        if (!parsed) {
+          oc.problem = parsed.err();
+          violation(parsed.err(), "in the target's Close frame");
+        }
+        tr_.close = oc;
+        log(entry_kind::rx_close,
+            oc.code ? "Close " + std::to_string(*oc.code) + " " + oc.reason : "Close, no code");
+        if (!tr_.close_sent_at && !stop_) {
+          // RFC 6455 §5.5.1: answer a Close with a Close, echoing a valid status code.
+          if (!parsed) {
+            queue_close(ref::close_code::protocol_error, {}, std::nullopt);
+          } else {
+            queue_close(oc.code, {}, std::nullopt);
+          }
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // ----- the driver ---------------------------------------------------------------------------
+  net::awaitable<void> wait_for(clock_type::time_point deadline, auto&& done) {
+    deadline = bounded(deadline);
+    while (!done() && !ended() && clock_type::now() < deadline) {
+      co_await rx_signal_.wait_until(deadline);
+    }
+  }
+
+  std::pair<std::size_t, std::size_t> expected_counts() const {
+    std::size_t m = 0, p = 0;
+    for (const auto& o : c_.expect.outcomes) {
+      std::size_t om = 0, op = 0;
+      for (const auto& ev : o.events) (ev.what == expected_event::kind::message ? om : op)++;
+      m = std::max(m, om);
+      p = std::max(p, op);
+    }
+    return {m, p};
+  }
+
+  net::awaitable<void> run_step(const step& s) {
+    if (auto* f = std::get_if<send_frames>(&s)) {
+      std::vector<std::uint8_t> bytes;
+      for (const auto& fr : f->frames) append_frame(fr, bytes, nullptr);
+      co_await send_bytes(std::move(bytes), f->chop, f->pause);
+    } else if (auto* r = std::get_if<send_raw>(&s)) {
+      auto bytes = r->bytes.materialize();
+      auto& e = log(entry_kind::note, "raw bytes");
+      log_bytes(e, bytes);
+      co_await send_bytes(std::move(bytes), r->chop, r->pause);
+    } else if (auto* m = std::get_if<send_message>(&s)) {
+      co_await send_bytes(encode_message(*m), 0, {});
+    } else if (auto* p = std::get_if<pause_step>(&s)) {
+      co_await sleep_for(p->duration);
+    } else if (auto* a = std::get_if<await_step>(&s)) {
+      co_await wait_for(clock_type::now() + scaled(a->timeout), [&] {
+        return tr_.messages.size() >= a->messages && tr_.pongs.size() >= a->pongs;
+      });
+    } else if (auto* c = std::get_if<close_step>(&s)) {
+      if (!tr_.close_sent_at) queue_close(c->code, c->reason, c->raw_payload);
+      co_await flush();
+    } else if (std::get_if<shutdown_step>(&s)) {
+      co_await flush();
+      t_.shutdown_send();
+      log(entry_kind::note, "wsspec half-closed the TCP connection");
+    } else if (auto* mk = std::get_if<mark_step>(&s)) {
+      tr_.marks[mk->label] = now();
+      log(entry_kind::mark, mk->label);
+    } else if (auto* rt = std::get_if<round_trips_step>(&s)) {
+      send_message msg{rt->opcode, rt->payload, 0, false};
+      const auto bytes = encode_message(msg);
+      const auto deadline = clock_type::now() + scaled(rt->timeout);
+      const std::size_t base = tr_.messages.size();
+      for (std::size_t i = 0; i < rt->count && !ended() && !over_budget(); ++i) {
+        queue(bytes);
+        co_await wait_for(deadline, [&] { return tr_.messages.size() >= base + i + 1; });
+        if (tr_.messages.size() < base + i + 1) break;
+      }
+    }
+  }
+
+  std::vector<std::uint8_t> encode_message(const send_message& m) {
+    std::vector<std::uint8_t> payload = m.payload.materialize();
+    bool rsv1 = false;
+    if (m.compress && deflater_) {
+      std::vector<std::uint8_t> z;
+      deflater_->compress(payload, z);
+      payload.swap(z);
+      rsv1 = true;
+    }
+    std::vector<std::uint8_t> out;
+    const std::size_t piece = m.fragment == 0 ? std::max<std::size_t>(payload.size(), 1) : m.fragment;
+    std::size_t at = 0;
+    bool first = true;
+    do {
+      const std::size_t n = std::min(piece, payload.size() - at);
+      wire_frame f;
+      f.opcode = first ? m.opcode : 0;
+      f.rsv1 = first && rsv1;
+      f.fin = at + n == payload.size();
+      std::vector<std::uint8_t> part(payload.begin() + static_cast<std::ptrdiff_t>(at),
+                                     payload.begin() + static_cast<std::ptrdiff_t>(at + n));
+      f.payload.length = part.size();
+      append_frame(f, out, &part);
+      at += n;
+      first = false;
+    } while (at < payload.size());
+    return out;
+  }
+
+  net::awaitable<void> driver() {
+    for (const step& s : c_.steps) {
+      if (ended() || over_budget() || write_failed_) break;
+      co_await run_step(s);
+    }
+    const auto& close = c_.expect.close;
+    if (close.closes == close_expectation::who::target) {
+      co_await wait_for(budget_deadline_, [&] { return target_ended(); });
+      if (!target_ended() && !ended()) {
+        log(entry_kind::timeout, "the target did not close the connection");
+        tr_.budget_expired = over_budget();
+      }
+    } else {
+      const auto [m, p] = expected_counts();
+      co_await wait_for(budget_deadline_, [&] {
+        return target_ended() || (tr_.messages.size() >= m && tr_.pongs.size() >= p);
+      });
+      if (!target_ended() && !(tr_.messages.size() >= m && tr_.pongs.size() >= p)) {
+        log(entry_kind::timeout, "the expected messages did not all arrive");
+        tr_.budget_expired = over_budget();
+      }
+    }
+    if (!tr_.close_sent_at && !ended() && !write_failed_) {
+      queue_close(close.closes == close_expectation::who::target
+                      ? std::optional<std::uint16_t>(ref::close_code::going_away)
+                      : std::optional<std::uint16_t>(ref::close_code::normal),
+                  {}, std::nullopt);
+      co_await flush();
+    }
+    // The closing handshake: the target answers our Close, and (testing a server) closes TCP
+    // first (RFC 6455 §7.1.1).
+    const auto close_deadline = clock_type::now() + scaled(cfg_.close_timeout);
+    if (cfg_.target == ref::role::server) {
+      while (!ended() && clock_type::now() < close_deadline)
+        co_await rx_signal_.wait_until(close_deadline);
+      if (!ended()) log(entry_kind::timeout, "the server did not close the TCP connection");
+    } else {
+      while (!tr_.close && !ended() && clock_type::now() < close_deadline)
+        co_await rx_signal_.wait_until(close_deadline);
+      co_await flush();
+      t_.shutdown_send();
+      while (!ended() && clock_type::now() < close_deadline)
+        co_await rx_signal_.wait_until(close_deadline);
+    }
+    close_tcp();
+  }
+
+  const case_def& c_;
+  transport& t_;
+  session_config cfg_;
+  ref::role self_;
+  transcript tr_;
+  signal rx_signal_;
+  signal tx_signal_;
+  signal drained_signal_;
+  net::steady_timer sleep_;
+  net::steady_timer write_timer_;
+  std::mt19937_64 rng_;
+  clock_type::time_point start_;
+  clock_type::time_point budget_deadline_;
+  ref::frame_decoder decoder_;
+  std::optional<ref::deflate_offer> offer_;
+  std::vector<ref::extension> offered_extensions_;
+  std::unique_ptr<ref::deflater> deflater_;
+  std::unique_ptr<ref::inflater> inflater_;
+  std::vector<std::uint8_t> leftover_;
+  std::vector<std::uint8_t> pending_;
+  std::vector<std::uint8_t> control_;
+  std::vector<std::uint8_t> inflated_;
+  std::uint8_t control_op_ = 0;
+  bool frame_is_control_ = false;
+  bool in_message_ = false;
+  bool msg_fin_ = false;
+  bool inflate_failed_ = false;
+  observed_message msg_;
+  ref::utf8_validator utf8_;
+  std::size_t rx_entry_ = static_cast<std::size_t>(-1);
+  std::size_t frames_seen_ = 0;
+  std::size_t logged_ = 0;
+  bool writing_ = false;
+  bool write_failed_ = false;
+  bool stop_ = false;
+  bool tcp_closed_ = false;
+  bool rx_dead_ = false;
+};
+
+}  // namespace
+
+net::awaitable<transcript> run_session(const case_def& c, transport& t, session_config config) {
+  auto ex = co_await net::this_coro::executor;
+  runner_state state(c, t, config, ex);
+  co_await state.run();
+  co_return state.take();
+}
+
+}  // namespace wsspec::harness

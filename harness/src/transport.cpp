@@ -1,0 +1,140 @@
+#include "wsspec/harness/transport.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <cstring>
+#include <deque>
+
+namespace wsspec::harness {
+
+using namespace net::experimental::awaitable_operators;
+using net::ip::tcp;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+class tcp_transport final : public transport {
+ public:
+  explicit tcp_transport(tcp::socket s) : socket_(std::move(s)) {
+    boost::system::error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+  }
+  net::awaitable<read_result> read_some(std::span<std::uint8_t> buffer) override {
+    auto [ec, n] = co_await socket_.async_read_some(net::buffer(buffer.data(), buffer.size()),
+                                                    use_tuple);
+    co_return read_result{ec, n};
+  }
+  net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t> data) override {
+    auto [ec, n] = co_await net::async_write(socket_, net::buffer(data.data(), data.size()),
+                                             use_tuple);
+    co_return ec;
+  }
+  void shutdown_send() override {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  }
+  void close() override {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  }
+
+ private:
+  tcp::socket socket_;
+};
+
+// The far end is a reference connection driven synchronously: what the harness writes is fed to
+// it at once, and what it answers is read back.
+class reference_peer final : public transport {
+ public:
+  reference_peer(net::any_io_executor ex, ref::connection_config config)
+      : conn_(std::move(config)), wake_(std::move(ex)) {
+    pull_output();
+  }
+  net::awaitable<read_result> read_some(std::span<std::uint8_t> buffer) override {
+    while (inbox_.empty() && !peer_closed_ && !closed_) {
+      wake_.expires_at(std::chrono::steady_clock::time_point::max());
+      co_await wake_.async_wait(use_tuple);
+    }
+    if (closed_) co_return read_result{net::error::operation_aborted, 0};
+    if (inbox_.empty()) co_return read_result{net::error::eof, 0};
+    const std::size_t n = std::min(buffer.size(), inbox_.size());
+    std::copy_n(inbox_.begin(), n, buffer.begin());
+    inbox_.erase(inbox_.begin(), inbox_.begin() + static_cast<std::ptrdiff_t>(n));
+    co_return read_result{boost::system::error_code{}, n};
+  }
+  net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t> data) override {
+    if (closed_) co_return net::error::bad_descriptor;
+    if (peer_closed_) co_return net::error::broken_pipe;
+    std::vector<std::uint8_t> copy(data.begin(), data.end());
+    conn_.receive(std::span<std::uint8_t>(copy));
+    pull_output();
+    co_return boost::system::error_code{};
+  }
+  void shutdown_send() override {
+    conn_.receive_eof();
+    pull_output();
+  }
+  void close() override {
+    closed_ = true;
+    wake_.cancel();
+  }
+
+ private:
+  void pull_output() {
+    while (auto e = conn_.next_event()) {
+      if (auto* m = std::get_if<ref::message_event>(&*e)) conn_.send_message(m->op, m->data);
+    }
+    const auto out = conn_.output();
+    inbox_.insert(inbox_.end(), out.begin(), out.end());
+    conn_.consume_output(out.size());
+    if (conn_.should_close_transport()) peer_closed_ = true;
+    wake_.cancel();
+  }
+
+  ref::connection conn_;
+  net::steady_timer wake_;
+  std::deque<std::uint8_t> inbox_;
+  bool peer_closed_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::uint16_t port,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::string& why) {
+  auto ex = co_await net::this_coro::executor;
+  tcp::resolver resolver(ex);
+  auto [rec, endpoints] = co_await resolver.async_resolve(host, std::to_string(port), use_tuple);
+  if (rec) {
+    why = "cannot resolve " + host + ": " + rec.message();
+    co_return nullptr;
+  }
+  tcp::socket socket(ex);
+  net::steady_timer timer(ex);
+  timer.expires_after(timeout);
+  auto r = co_await (net::async_connect(socket, endpoints, use_tuple) || timer.async_wait(use_tuple));
+  if (r.index() == 1) {
+    why = "connecting to " + host + ":" + std::to_string(port) + " timed out";
+    co_return nullptr;
+  }
+  if (auto ec = std::get<0>(std::get<0>(r))) {
+    why = "cannot connect to " + host + ":" + std::to_string(port) + ": " + ec.message();
+    co_return nullptr;
+  }
+  co_return std::make_unique<tcp_transport>(std::move(socket));
+}
+
+std::unique_ptr<transport> make_reference_peer(net::any_io_executor executor,
+                                               ref::connection_config config) {
+  return std::make_unique<reference_peer>(std::move(executor), std::move(config));
+}
+
+}  // namespace wsspec::harness

@@ -1,0 +1,82 @@
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "wsspec/reference/asio/endpoint.hpp"
+
+namespace wsspec::ref::asio {
+
+namespace net = boost::asio;
+using net::ip::tcp;
+
+namespace {
+
+net::awaitable<void> serve(tcp::socket socket, connection_config config) {
+  connection conn(std::move(config));
+  co_await run_connection(std::move(socket), conn, [](connection& c, event& e) {
+    if (auto* m = std::get_if<message_event>(&e)) c.send_message(m->op, m->data);
+  });
+}
+
+net::awaitable<void> accept_loop(tcp::acceptor& acceptor, connection_config config) {
+  net::steady_timer backoff(acceptor.get_executor());
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
+    if (ec == net::error::operation_aborted) co_return;
+    if (ec) {
+      // Out of descriptors or a transient error: pause instead of spinning.
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(net::as_tuple(net::use_awaitable));
+      continue;
+    }
+    net::co_spawn(acceptor.get_executor(), serve(std::move(socket), config), net::detached);
+  }
+}
+
+}  // namespace
+
+int run_echo_server(const echo_server_options& options,
+                    const std::function<void(std::uint16_t)>& on_listening) {
+  net::io_context ioc(1);
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(options.host, ec);
+  if (ec) {
+    std::cerr << "wsspec: invalid listen address '" << options.host << "'\n";
+    return 2;
+  }
+  tcp::acceptor acceptor(ioc);
+  const tcp::endpoint endpoint(address, options.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    std::cerr << "wsspec: cannot listen on " << options.host << ":" << options.port << ": "
+              << ec.message() << "\n";
+    return 2;
+  }
+  connection_config config;
+  config.self = role::server;
+  config.max_message_size = options.max_message_size;
+  config.max_frame_size = options.max_message_size;
+  config.deflate.enabled = options.deflate;
+  config.accept_any_subprotocol = true;
+
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    acceptor.close();
+    ioc.stop();
+  });
+  if (on_listening) on_listening(acceptor.local_endpoint().port());
+  net::co_spawn(ioc, accept_loop(acceptor, config), net::detached);
+  ioc.run();
+  return 0;
+}
+
+}  // namespace wsspec::ref::asio

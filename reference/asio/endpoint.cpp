@@ -1,0 +1,113 @@
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <optional>
+#include <vector>
+
+#include "wsspec/reference/asio/endpoint.hpp"
+
+namespace wsspec::ref::asio {
+
+namespace net = boost::asio;
+using net::ip::tcp;
+using namespace net::experimental::awaitable_operators;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+// Reads once, giving up at `deadline`; nullopt on timeout.
+net::awaitable<std::optional<std::pair<boost::system::error_code, std::size_t>>> read_until(
+    tcp::socket& socket, net::steady_timer& timer, std::span<std::uint8_t> buf,
+    std::optional<std::chrono::steady_clock::time_point> deadline) {
+  if (!deadline) {
+    auto [ec, n] = co_await socket.async_read_some(net::buffer(buf.data(), buf.size()), use_tuple);
+    co_return std::pair{ec, n};
+  }
+  timer.expires_at(*deadline);
+  auto r = co_await (socket.async_read_some(net::buffer(buf.data(), buf.size()), use_tuple) ||
+                     timer.async_wait(use_tuple));
+  if (r.index() == 1) co_return std::nullopt;
+  auto [ec, n] = std::get<0>(r);
+  co_return std::pair{ec, n};
+}
+
+// Waits for the peer's FIN, discarding what it still sends, until `timeout`.
+net::awaitable<void> drain_until_eof(tcp::socket& socket, net::steady_timer& timer,
+                                     std::span<std::uint8_t> buf,
+                                     std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto r = co_await read_until(socket, timer, buf, deadline);
+    if (!r || r->first) co_return;
+  }
+}
+
+}  // namespace
+
+net::awaitable<void> run_connection(tcp::socket socket, connection& conn, event_handler on_event,
+                                    endpoint_options options) {
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  net::steady_timer timer(socket.get_executor());
+  std::vector<std::uint8_t> buf(options.read_buffer);
+  const auto handshake_deadline = std::chrono::steady_clock::now() + options.handshake_timeout;
+  auto drain_events = [&] {
+    while (auto e = conn.next_event()) on_event(conn, *e);
+  };
+  bool transport_failed = false;
+  for (;;) {
+    while (!conn.output().empty()) {
+      const auto out = conn.output();
+      std::size_t written = 0;
+      boost::system::error_code ec;
+      if (options.write_timeout.count() > 0) {
+        timer.expires_after(options.write_timeout);
+        auto r = co_await (net::async_write(socket, net::buffer(out.data(), out.size()), use_tuple) ||
+                           timer.async_wait(use_tuple));
+        if (r.index() == 1) {
+          ec = net::error::timed_out;
+        } else {
+          std::tie(ec, written) = std::get<0>(r);
+        }
+      } else {
+        std::tie(ec, written) =
+            co_await net::async_write(socket, net::buffer(out.data(), out.size()), use_tuple);
+      }
+      if (ec) {
+        transport_failed = true;
+        break;
+      }
+      conn.consume_output(written);
+    }
+    if (transport_failed || conn.should_close_transport()) break;
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (conn.state() == connection_state::connecting) {
+      deadline = handshake_deadline;
+    } else if (options.idle_timeout.count() > 0) {
+      deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+    }
+    auto r = co_await read_until(socket, timer, buf, deadline);
+    if (!r || r->first) {
+      conn.receive_eof();
+      drain_events();
+      transport_failed = !r || r->first != net::error::eof;
+      break;
+    }
+    conn.receive(std::span<std::uint8_t>(buf.data(), r->second));
+    drain_events();
+  }
+  if (!transport_failed) {
+    // RFC 6455 §7.1.1: the server closes the TCP connection first; the client waits for that.
+    // Either way the side that closes first half-closes and lingers until the peer's FIN, so
+    // that a Close frame still in flight is not destroyed by a reset.
+    if (!conn.await_peer_eof()) socket.shutdown(tcp::socket::shutdown_send, ignored);
+    co_await drain_until_eof(socket, timer, buf, options.close_timeout);
+  }
+  socket.close(ignored);
+}
+
+}  // namespace wsspec::ref::asio

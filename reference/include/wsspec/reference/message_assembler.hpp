@@ -1,0 +1,70 @@
+// Turns decoded frames into messages and control frames (RFC 6455 §5.4-§5.6): enforces the
+// fragmentation sequence, validates text as UTF-8 while it arrives (failing fast), bounds the
+// message size and, when permessage-deflate was agreed, decompresses (RFC 7692 §6.2).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "wsspec/reference/error.hpp"
+#include "wsspec/reference/frame.hpp"
+#include "wsspec/reference/permessage_deflate.hpp"
+#include "wsspec/reference/utf8_validator.hpp"
+
+namespace wsspec::ref {
+
+struct assembler_config {
+  std::uint64_t max_message_size = std::numeric_limits<std::uint64_t>::max();
+  bool validate_utf8 = true;
+};
+
+enum class assembled : std::uint8_t { nothing, message, control };
+
+class message_assembler {
+ public:
+  explicit message_assembler(assembler_config config = {}) : config_(config) {}
+
+  // Decompresses messages that arrive with RSV1 set; null when permessage-deflate was not agreed.
+  void set_inflater(inflater* inf) noexcept { inflater_ = inf; }
+
+  // A frame header the decoder accepted. Errors: unexpected_continuation,
+  // expected_continuation, message_too_big.
+  std::optional<error> on_header(const frame_header& h);
+  // Payload of the current frame, in order; `frame_complete` on its last piece. Errors:
+  // invalid_utf8, message_too_big, inflate_failed, decompressed_too_big.
+  std::optional<error> on_payload(std::span<const std::uint8_t> chunk, bool frame_complete);
+
+  // What the last completed frame finished: a whole data message, a control frame, or nothing
+  // (a data frame that is not the last of its message).
+  assembled ready() const noexcept { return ready_; }
+  // The finished message: text or binary, and its (decompressed) bytes. Valid until the next
+  // on_header; the caller may move the bytes out.
+  opcode message_opcode() const noexcept { return message_op_; }
+  std::vector<std::uint8_t>& message() noexcept { return message_; }
+  // The finished control frame's opcode and payload.
+  opcode control_opcode() const noexcept { return control_op_; }
+  const std::vector<std::uint8_t>& control_payload() const noexcept { return control_; }
+  bool in_message() const noexcept { return in_message_; }
+
+ private:
+  std::optional<error> append(std::span<const std::uint8_t> bytes, bool last);
+
+  assembler_config config_;
+  inflater* inflater_ = nullptr;
+  utf8_validator utf8_;
+  bool in_message_ = false;
+  bool compressed_ = false;
+  bool current_is_control_ = false;
+  bool current_fin_ = false;
+  opcode message_op_ = opcode::text;
+  opcode control_op_ = opcode::ping;
+  std::vector<std::uint8_t> message_;
+  std::vector<std::uint8_t> control_;
+  std::uint64_t wire_size_ = 0;
+  assembled ready_ = assembled::nothing;
+};
+
+}  // namespace wsspec::ref

@@ -1,0 +1,377 @@
+#include "wsspec/reference/connection.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "wsspec/reference/close_code.hpp"
+#include "wsspec/reference/close_payload.hpp"
+#include "wsspec/reference/frame_encoder.hpp"
+#include "wsspec/reference/mask.hpp"
+
+namespace wsspec::ref {
+namespace {
+
+decoder_config make_decoder_config(const connection_config& c) {
+  decoder_config d;
+  d.receiver = c.self;
+  d.max_frame_size = c.max_frame_size;
+  return d;
+}
+
+std::span<const std::uint8_t> as_bytes(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+void append(std::vector<std::uint8_t>& out, std::string_view s) {
+  out.insert(out.end(), s.begin(), s.end());
+}
+
+}  // namespace
+
+connection::connection(connection_config config)
+    : config_(std::move(config)),
+      http_(config_.self == role::server ? http_head_parser::kind::request
+                                         : http_head_parser::kind::response,
+            config_.http),
+      decoder_(make_decoder_config(config_)),
+      assembler_(assembler_config{config_.max_message_size, true}) {
+  if (config_.self == role::client) {
+    client_request& req = config_.request;
+    if (!config_.fixed_nonce) {
+      if (RAND_bytes(req.nonce.data(), static_cast<int>(req.nonce.size())) != 1)
+        throw std::runtime_error("no random bytes for the handshake nonce");
+    }
+    key_ = key_for_nonce(req.nonce);
+    if (config_.offer_deflate) req.extensions.push_back(to_extension(*config_.offer_deflate));
+    append(out_, build_request(req));
+  }
+}
+
+connection::~connection() = default;
+
+std::optional<event> connection::next_event() {
+  if (events_.empty()) return std::nullopt;
+  event e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+void connection::consume_output(std::size_t n) noexcept {
+  out_pos_ += std::min(n, out_.size() - out_pos_);
+  if (out_pos_ == out_.size()) {
+    out_.clear();
+    out_pos_ = 0;
+  }
+}
+
+void connection::receive(std::string_view data) {
+  std::vector<std::uint8_t> copy(data.begin(), data.end());
+  receive(std::span<std::uint8_t>(copy));
+}
+
+void connection::receive(std::span<std::uint8_t> data) {
+  if (state_ == connection_state::closed) return;
+  if (state_ == connection_state::connecting) {
+    receive_handshake(data);
+    if (state_ != connection_state::open) return;
+  }
+  receive_frames(data);
+}
+
+void connection::receive_handshake(std::span<std::uint8_t>& data) {
+  const parse_result r = http_.feed(data);
+  data = data.subspan(r.consumed);
+  if (r.status == parse_status::need_more) return;
+  if (r.status == parse_status::error) {
+    if (config_.self == role::server) {
+      append(out_, build_rejection(r.err));
+      events_.push_back(handshake_failed_event{r.err, http_status_for(r.err)});
+    } else {
+      events_.push_back(handshake_failed_event{r.err, 0});
+    }
+    finish(close_code::abnormal, {}, false, r.err);
+    return;
+  }
+  if (config_.self == role::server) {
+    server_handshake();
+  } else {
+    client_handshake();
+  }
+}
+
+void connection::server_handshake() {
+  const http_head& head = http_.head();
+  auto req = validate_request(head);
+  if (!req) {
+    append(out_, build_rejection(req.err()));
+    events_.push_back(handshake_failed_event{req.err(), http_status_for(req.err())});
+    finish(close_code::abnormal, {}, false, req.err());
+    return;
+  }
+  handshake_response resp;
+  resp.accept = accept_for_key(req->key);
+  // RFC 6455 §4.2.2: the server selects at most one of the subprotocols the client offered.
+  if (config_.accept_any_subprotocol && !req->subprotocols.empty()) {
+    resp.subprotocol = req->subprotocols.front();
+  } else {
+    for (const auto& mine : config_.subprotocols) {
+      if (std::find(req->subprotocols.begin(), req->subprotocols.end(), mine) !=
+          req->subprotocols.end()) {
+        resp.subprotocol = mine;
+        break;
+      }
+    }
+  }
+  std::optional<deflate_params> params;
+  if (config_.deflate.enabled) {
+    if (auto agreed = negotiate_deflate(req->extensions, config_.deflate)) {
+      params = agreed->params;
+      resp.extensions.push_back(agreed->response);
+    }
+  }
+  append(out_, build_response(resp));
+  enter_open(params);
+  events_.push_back(open_event{req->target, resp.subprotocol, params, head.fields});
+}
+
+void connection::client_handshake() {
+  const http_head& head = http_.head();
+  auto accepted =
+      validate_response(head, key_, config_.request.subprotocols, config_.request.extensions);
+  auto reject = [&](error e) {
+    events_.push_back(handshake_failed_event{e, head.status});
+    finish(close_code::abnormal, {}, false, e);
+  };
+  if (!accepted) return reject(accepted.err());
+  std::optional<deflate_params> params;
+  for (const extension& ext : accepted->extensions) {
+    if (ext.name != permessage_deflate_name || !config_.offer_deflate) continue;
+    auto p = accept_deflate_response(ext, *config_.offer_deflate);
+    if (!p) return reject(p.err());
+    params = *p;
+  }
+  enter_open(params);
+  events_.push_back(open_event{config_.request.target, accepted->subprotocol, params, head.fields});
+}
+
+void connection::enter_open(std::optional<deflate_params> params) {
+  state_ = connection_state::open;
+  deflate_ = params;
+  if (!params) return;
+  // RFC 7692 §6: with permessage-deflate agreed, RSV1 marks a compressed message.
+  decoder_.set_allowed_rsv(0x4);
+  const bool server = config_.self == role::server;
+  const int send_bits = server ? params->server_max_window_bits : params->client_max_window_bits;
+  const bool send_reset =
+      server ? params->server_no_context_takeover : params->client_no_context_takeover;
+  const int recv_bits = server ? params->client_max_window_bits : params->server_max_window_bits;
+  const bool recv_reset =
+      server ? params->client_no_context_takeover : params->server_no_context_takeover;
+  deflater_ = std::make_unique<deflater>(send_bits, send_reset);
+  inflater_ = std::make_unique<inflater>(recv_bits, recv_reset, config_.max_message_size);
+  assembler_.set_inflater(inflater_.get());
+}
+
+void connection::receive_frames(std::span<std::uint8_t> data) {
+  while (state_ != connection_state::closed) {
+    const decode_result r = decoder_.decode(data);
+    data = data.subspan(r.consumed);
+    switch (r.status) {
+      case decode_status::need_more:
+        return;
+      case decode_status::error:
+        return fail(r.err);
+      case decode_status::header:
+        if (discarding_) break;
+        if (auto e = assembler_.on_header(decoder_.header())) return fail(*e);
+        break;
+      case decode_status::payload:
+        if (discarding_) break;
+        if (auto e = assembler_.on_payload(r.payload, r.frame_complete)) return fail(*e);
+        if (r.frame_complete) on_frame_complete();
+        break;
+    }
+  }
+}
+
+void connection::on_frame_complete() {
+  switch (assembler_.ready()) {
+    case assembled::nothing:
+      return;
+    case assembled::message:
+      events_.push_back(
+          message_event{assembler_.message_opcode(), std::move(assembler_.message())});
+      return;
+    case assembled::control:
+      return on_control(assembler_.control_opcode(), assembler_.control_payload());
+  }
+}
+
+void connection::on_control(opcode op, const std::vector<std::uint8_t>& payload) {
+  switch (op) {
+    case opcode::ping:
+      // RFC 6455 §5.5.2: a Ping is answered with a Pong carrying the same application data,
+      // unless a Close frame was already sent.
+      if (config_.auto_pong && !close_sent_) write_frame(opcode::pong, payload, true, false);
+      events_.push_back(ping_event{payload});
+      return;
+    case opcode::pong:
+      events_.push_back(pong_event{payload});
+      return;
+    case opcode::close: {
+      auto info = parse_close_payload(payload);
+      if (!info) return fail(info.err());
+      close_received_ = true;
+      discarding_ = true;
+      events_.push_back(close_received_event{*info});
+      const std::uint16_t code = info->code.value_or(close_code::no_status);
+      if (!close_sent_) {
+        // RFC 6455 §5.5.1: an endpoint that receives a Close frame sends a Close frame in
+        // response, typically echoing the status code it received.
+        const auto body = encode_close_payload(info->code);
+        write_frame(opcode::close, body, true, false);
+        close_sent_ = true;
+      }
+      // RFC 6455 §7.1.1: the server closes the TCP connection first; the client waits for it.
+      await_eof_ = config_.self == role::client;
+      return finish(code, info->reason, true, std::nullopt);
+    }
+    default:
+      return;
+  }
+}
+
+void connection::fail(error e) {
+  if (state_ == connection_state::closed) return;
+  const std::uint16_t code = close_code_for(e);
+  // RFC 6455 §7.1.7: to Fail the WebSocket Connection an endpoint sends a Close frame with an
+  // appropriate status code (unless it already sent one) and closes the connection.
+  if (!close_sent_ && code != 0) {
+    const std::string_view reason = name(e);
+    write_frame(opcode::close, encode_close_payload(code, reason.substr(0, 123)), true, false);
+    close_sent_ = true;
+  }
+  discarding_ = true;
+  await_eof_ = false;
+  finish(code, std::string(name(e)), false, e);
+}
+
+void connection::finish(std::uint16_t code, std::string reason, bool clean,
+                        std::optional<error> failure) {
+  if (state_ == connection_state::closed) return;
+  state_ = connection_state::closed;
+  close_transport_ = true;
+  events_.push_back(closed_event{code, std::move(reason), clean, failure});
+}
+
+void connection::receive_eof() {
+  if (state_ == connection_state::closed) {
+    await_eof_ = false;
+    return;
+  }
+  await_eof_ = false;
+  finish(close_code::abnormal, {}, false, std::nullopt);
+}
+
+bool connection::send_text(std::string_view text) {
+  return send_message(opcode::text, as_bytes(text));
+}
+
+bool connection::send_binary(std::span<const std::uint8_t> data) {
+  return send_message(opcode::binary, data);
+}
+
+bool connection::send_message(opcode op, std::span<const std::uint8_t> data) {
+  if (state_ != connection_state::open || close_sent_) return false;
+  if (op != opcode::text && op != opcode::binary) return false;
+  bool rsv1 = false;
+  if (deflater_) {
+    scratch_.clear();
+    deflater_->compress(data, scratch_);
+    data = scratch_;
+    rsv1 = true;
+  }
+  const std::size_t piece = config_.fragment_size;
+  if (piece == 0 || data.size() <= piece) {
+    write_frame(op, data, true, rsv1);
+    return true;
+  }
+  // RFC 7692 §6.1: only the first frame of a compressed message carries RSV1.
+  std::size_t offset = 0;
+  bool first = true;
+  while (offset < data.size()) {
+    const std::size_t n = std::min(piece, data.size() - offset);
+    write_frame(first ? op : opcode::continuation, data.subspan(offset, n),
+                offset + n == data.size(), first && rsv1);
+    offset += n;
+    first = false;
+  }
+  return true;
+}
+
+bool connection::send_ping(std::span<const std::uint8_t> data) {
+  if (state_ != connection_state::open || close_sent_ || data.size() > max_control_payload)
+    return false;
+  write_frame(opcode::ping, data, true, false);
+  return true;
+}
+
+bool connection::send_pong(std::span<const std::uint8_t> data) {
+  if (state_ != connection_state::open || close_sent_ || data.size() > max_control_payload)
+    return false;
+  write_frame(opcode::pong, data, true, false);
+  return true;
+}
+
+bool connection::close(std::optional<std::uint16_t> code, std::string_view reason) {
+  if (state_ != connection_state::open || close_sent_) return false;
+  // RFC 6455 §5.5: the whole Close payload, code included, fits in 125 bytes.
+  const auto body = encode_close_payload(code, code ? reason.substr(0, 123) : std::string_view{});
+  write_frame(opcode::close, body, true, false);
+  close_sent_ = true;
+  state_ = connection_state::closing;
+  return true;
+}
+
+mask_key connection::next_mask() {
+  if (config_.mask_source) return config_.mask_source();
+  if (random_pos_ + 4 > random_pool_.size()) {
+    random_pool_.resize(4096);
+    if (RAND_bytes(random_pool_.data(), static_cast<int>(random_pool_.size())) != 1)
+      throw std::runtime_error("no random bytes for mask keys");
+    random_pos_ = 0;
+  }
+  mask_key k;
+  std::memcpy(k.data(), random_pool_.data() + random_pos_, 4);
+  random_pos_ += 4;
+  return k;
+}
+
+void connection::write_frame(opcode op, std::span<const std::uint8_t> payload, bool fin,
+                             bool rsv1) {
+  frame_header h;
+  h.fin = fin;
+  h.rsv1 = rsv1;
+  h.opcode = static_cast<std::uint8_t>(op);
+  h.length = payload.size();
+  // RFC 6455 §5.3: a client masks every frame it sends; a server masks none.
+  if (config_.self == role::client) {
+    h.masked = true;
+    h.key = next_mask();
+  }
+  std::uint8_t head[max_header_size];
+  const std::size_t head_size = encode_header(h, head);
+  const std::size_t at = out_.size();
+  out_.resize(at + head_size + payload.size());
+  std::memcpy(out_.data() + at, head, head_size);
+  if (!payload.empty()) {
+    std::memcpy(out_.data() + at + head_size, payload.data(), payload.size());
+    if (h.masked)
+      apply_mask(std::span<std::uint8_t>(out_.data() + at + head_size, payload.size()), h.key);
+  }
+}
+
+}  // namespace wsspec::ref

@@ -1,0 +1,311 @@
+#include "wsspec/reference/handshake.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+namespace wsspec::ref {
+namespace {
+
+constexpr std::string_view base64_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// RFC 6455 §1.3: the GUID appended to the key before hashing.
+constexpr std::string_view accept_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+int base64_value(char c) noexcept {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+void add_field(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  out += value;
+  out += "\r\n";
+}
+
+// True when any element of any field line `name` is an ASCII case-insensitive match for `token`.
+bool list_contains(const http_head& head, std::string_view name, std::string_view token) {
+  for (const auto value : head.all(name))
+    for (const auto element : split_list(value))
+      if (iequals(element, token)) return true;
+  return false;
+}
+
+std::string_view reason_for(std::uint16_t status) noexcept {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 405:
+      return "Method Not Allowed";
+    case 426:
+      return "Upgrade Required";
+    case 431:
+      return "Request Header Fields Too Large";
+    default:
+      return "Error";
+  }
+}
+
+}  // namespace
+
+std::string base64_encode(std::span<const std::uint8_t> bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) |
+                            std::uint32_t{bytes[i + 2]};
+    out.push_back(base64_alphabet[(v >> 18) & 0x3f]);
+    out.push_back(base64_alphabet[(v >> 12) & 0x3f]);
+    out.push_back(base64_alphabet[(v >> 6) & 0x3f]);
+    out.push_back(base64_alphabet[v & 0x3f]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    const std::uint32_t v = std::uint32_t{bytes[i]} << 16;
+    out.push_back(base64_alphabet[(v >> 18) & 0x3f]);
+    out.push_back(base64_alphabet[(v >> 12) & 0x3f]);
+    out += "==";
+  } else if (rest == 2) {
+    const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
+    out.push_back(base64_alphabet[(v >> 18) & 0x3f]);
+    out.push_back(base64_alphabet[(v >> 12) & 0x3f]);
+    out.push_back(base64_alphabet[(v >> 6) & 0x3f]);
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
+  // RFC 4648 §4: the encoding is a whole number of 4-character groups; §3.3: characters outside
+  // the alphabet are rejected; §3.5: the pad bits of the last group must be zero (canonical).
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t pad = 0;
+  if (!text.empty() && text.back() == '=') pad = text[text.size() - 2] == '=' ? 2 : 1;
+  const std::size_t data = text.size() - pad;
+  std::vector<std::uint8_t> out;
+  out.reserve(text.size() / 4 * 3);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < data; ++i) {
+    const int v = base64_value(text[i]);
+    if (v < 0) return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xff));
+    }
+  }
+  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+std::string accept_for_key(std::string_view key) {
+  std::string input(key);
+  input += accept_guid;
+  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  // RFC 6455 §4.2.2: the accept value is the base64 of the SHA-1 of key + GUID.
+  if (EVP_Digest(input.data(), input.size(), digest.data(), &length, EVP_sha1(), nullptr) != 1)
+    return {};
+  return base64_encode(std::span<const std::uint8_t>(digest.data(), length));
+}
+
+std::string key_for_nonce(const std::array<std::uint8_t, 16>& nonce) {
+  // RFC 6455 §4.1: the key is a randomly selected 16-byte value that has been base64-encoded.
+  return base64_encode(nonce);
+}
+
+std::string build_request(const client_request& req) {
+  std::string out = "GET ";
+  out += req.target;
+  out += " HTTP/1.1\r\n";
+  add_field(out, "Host", req.host);
+  add_field(out, "Upgrade", "websocket");
+  add_field(out, "Connection", "Upgrade");
+  add_field(out, "Sec-WebSocket-Key", key_for_nonce(req.nonce));
+  add_field(out, "Sec-WebSocket-Version", "13");
+  if (!req.subprotocols.empty()) {
+    std::string list;
+    for (const auto& p : req.subprotocols) {
+      if (!list.empty()) list += ", ";
+      list += p;
+    }
+    add_field(out, "Sec-WebSocket-Protocol", list);
+  }
+  if (!req.extensions.empty())
+    add_field(out, "Sec-WebSocket-Extensions", format_extensions(req.extensions));
+  if (req.origin) add_field(out, "Origin", *req.origin);
+  for (const auto& f : req.extra_headers) add_field(out, f.name, f.value);
+  out += "\r\n";
+  return out;
+}
+
+result<handshake_request> validate_request(const http_head& head) {
+  if (!head.is_request) return error::bad_request_line;
+  // RFC 6455 §4.2.1 (1): the method of the request MUST be GET.
+  if (head.method != "GET") return error::bad_method;
+  // RFC 6455 §4.2.1 (1): the request MUST be HTTP/1.1 or higher.
+  if (head.version_major < 1 || (head.version_major == 1 && head.version_minor < 1))
+    return error::bad_http_version;
+
+  handshake_request out;
+  out.target = head.target;
+
+  // RFC 6455 §4.2.1 (2): the request MUST contain a Host header field; RFC 9112 §3.2: a request
+  // with more than one Host field line is rejected.
+  const auto hosts = head.all("Host");
+  if (hosts.empty() || hosts.front().empty()) return error::missing_host;
+  if (hosts.size() > 1) return error::duplicate_host;
+  out.host = hosts.front();
+
+  // RFC 6455 §4.2.1 (3): Upgrade MUST contain "websocket", ASCII case-insensitive.
+  if (!list_contains(head, "Upgrade", "websocket")) return error::bad_upgrade;
+  // RFC 6455 §4.2.1 (4): Connection MUST include the token "Upgrade", ASCII case-insensitive.
+  if (!list_contains(head, "Connection", "upgrade")) return error::bad_connection;
+
+  // RFC 6455 §4.2.1 (5): Sec-WebSocket-Key MUST decode to 16 bytes; §11.3.1: it MUST NOT appear
+  // more than once.
+  const auto keys = head.all("Sec-WebSocket-Key");
+  if (keys.empty()) return error::missing_key;
+  if (keys.size() > 1) return error::duplicate_key;
+  const auto decoded = base64_decode(keys.front());
+  if (!decoded || decoded->size() != 16) return error::bad_key;
+  out.key = keys.front();
+
+  // RFC 6455 §4.2.1 (6): Sec-WebSocket-Version MUST be 13; §11.3.5: at most one such field.
+  const auto versions = head.all("Sec-WebSocket-Version");
+  if (versions.empty()) return error::missing_version;
+  if (versions.size() > 1) return error::duplicate_version;
+  if (versions.front() != "13") return error::unsupported_version;
+
+  // RFC 6455 §4.1: Sec-WebSocket-Protocol is 1#token whose elements MUST all be unique.
+  for (const auto value : head.all("Sec-WebSocket-Protocol")) {
+    const auto elements = split_list(value);
+    if (elements.empty()) return error::bad_subprotocol;
+    for (const auto element : elements) {
+      if (!is_token(element)) return error::bad_subprotocol;
+      if (std::find(out.subprotocols.begin(), out.subprotocols.end(), element) !=
+          out.subprotocols.end())
+        return error::bad_subprotocol;
+      out.subprotocols.emplace_back(element);
+    }
+  }
+
+  // RFC 6455 §9.1: a Sec-WebSocket-Extensions value that does not conform to the ABNF MUST fail
+  // the handshake.
+  const auto extension_values = head.all("Sec-WebSocket-Extensions");
+  if (!extension_values.empty()) {
+    auto extensions = parse_extensions(extension_values);
+    if (!extensions) return extensions.err();
+    out.extensions = std::move(extensions).value();
+  }
+
+  // RFC 6455 §4.2.1 (7): an optional Origin header field.
+  if (const auto* origin = head.find("Origin")) out.origin = *origin;
+  return out;
+}
+
+std::string build_response(const handshake_response& resp) {
+  // RFC 6455 §4.2.2 (5): status 101, Upgrade: websocket, Connection: Upgrade, the accept value,
+  // and the selected subprotocol and extensions if any.
+  std::string out = "HTTP/1.1 101 Switching Protocols\r\n";
+  add_field(out, "Upgrade", "websocket");
+  add_field(out, "Connection", "Upgrade");
+  add_field(out, "Sec-WebSocket-Accept", resp.accept);
+  if (resp.subprotocol) add_field(out, "Sec-WebSocket-Protocol", *resp.subprotocol);
+  if (!resp.extensions.empty())
+    add_field(out, "Sec-WebSocket-Extensions", format_extensions(resp.extensions));
+  for (const auto& f : resp.extra_headers) add_field(out, f.name, f.value);
+  out += "\r\n";
+  return out;
+}
+
+std::string build_rejection(error e) {
+  std::uint16_t status = http_status_for(e);
+  if (status == 0) status = 400;
+  std::string out = "HTTP/1.1 ";
+  out += std::to_string(status);
+  out.push_back(' ');
+  out += reason_for(status);
+  out += "\r\n";
+  if (status == 405) {
+    // RFC 9110 §15.5.6: a 405 response MUST carry an Allow field with the supported methods.
+    add_field(out, "Allow", "GET");
+  }
+  if (status == 426) {
+    // RFC 9110 §15.5.22: a 426 response MUST carry an Upgrade field naming the protocol, and
+    // RFC 9110 §7.8: a sender of Upgrade MUST also send the "upgrade" connection option.
+    add_field(out, "Upgrade", "websocket");
+    add_field(out, "Connection", "Upgrade, close");
+  } else {
+    add_field(out, "Connection", "close");
+  }
+  if (e == error::missing_version || e == error::unsupported_version) {
+    // RFC 6455 §4.4: a server that does not understand the version answers with the versions it
+    // supports in Sec-WebSocket-Version.
+    add_field(out, "Sec-WebSocket-Version", "13");
+  }
+  add_field(out, "Content-Length", "0");
+  out += "\r\n";
+  return out;
+}
+
+result<handshake_accepted> validate_response(const http_head& head, std::string_view key,
+                                             const std::vector<std::string>& offered_subprotocols,
+                                             const std::vector<extension>& offered_extensions) {
+  // RFC 6455 §4.1: a status code other than 101 means the handshake has not completed.
+  if (head.is_request || head.status != 101) return error::bad_status;
+  // RFC 6455 §4.1: the Upgrade field MUST be "websocket", ASCII case-insensitive.
+  if (!list_contains(head, "Upgrade", "websocket")) return error::bad_upgrade;
+  // RFC 6455 §4.1: the Connection field MUST contain "Upgrade", ASCII case-insensitive.
+  if (!list_contains(head, "Connection", "upgrade")) return error::bad_connection;
+
+  // RFC 6455 §4.1: Sec-WebSocket-Accept MUST be base64(SHA-1(key + GUID)); §11.3.3: it MUST NOT
+  // appear more than once.
+  const auto accepts = head.all("Sec-WebSocket-Accept");
+  if (accepts.empty()) return error::missing_accept;
+  if (accepts.size() > 1) return error::duplicate_accept;
+  if (accepts.front() != accept_for_key(key)) return error::bad_accept;
+
+  handshake_accepted out;
+
+  // RFC 6455 §4.2.2 and §4.1: the server selects at most one subprotocol (Sec-WebSocket-Protocol-
+  // Server = token), and it MUST be one the client offered.
+  const auto protocols = head.all("Sec-WebSocket-Protocol");
+  if (!protocols.empty()) {
+    if (protocols.size() > 1 || !is_token(protocols.front())) return error::bad_subprotocol;
+    const std::string_view selected = protocols.front();
+    if (std::find(offered_subprotocols.begin(), offered_subprotocols.end(), selected) ==
+        offered_subprotocols.end())
+      return error::unoffered_subprotocol;
+    out.subprotocol = std::string(selected);
+  }
+
+  // RFC 6455 §9.1: the extensions value MUST follow the grammar; §4.1: every extension in use
+  // MUST have been offered, and one extension accepted twice is not a valid negotiation.
+  const auto extension_values = head.all("Sec-WebSocket-Extensions");
+  if (!extension_values.empty()) {
+    auto extensions = parse_extensions(extension_values);
+    if (!extensions) return extensions.err();
+    for (auto it = extensions->begin(); it != extensions->end(); ++it) {
+      const bool offered = std::any_of(offered_extensions.begin(), offered_extensions.end(),
+                                       [&](const extension& o) { return o.name == it->name; });
+      if (!offered) return error::unoffered_extension;
+      const bool repeated = std::any_of(extensions->begin(), it,
+                                        [&](const extension& e) { return e.name == it->name; });
+      if (repeated) return error::duplicate_extension;
+    }
+    out.extensions = std::move(extensions).value();
+  }
+  return out;
+}
+
+}  // namespace wsspec::ref

@@ -1,0 +1,72 @@
+#include "wsspec/reference/message_assembler.hpp"
+
+namespace wsspec::ref {
+
+std::optional<error> message_assembler::on_header(const frame_header& h) {
+  ready_ = assembled::nothing;
+  if (is_control(h.opcode)) {
+    current_is_control_ = true;
+    control_op_ = static_cast<opcode>(h.opcode);
+    control_.clear();
+    return std::nullopt;
+  }
+  current_is_control_ = false;
+  current_fin_ = h.fin;
+  if (h.opcode == static_cast<std::uint8_t>(opcode::continuation)) {
+    // RFC 6455 §5.4: a continuation frame only continues a message that was started.
+    if (!in_message_) return error::unexpected_continuation;
+  } else {
+    // RFC 6455 §5.4: the fragments of one message are not interleaved with another message.
+    if (in_message_) return error::expected_continuation;
+    in_message_ = true;
+    message_op_ = static_cast<opcode>(h.opcode);
+    message_.clear();
+    wire_size_ = 0;
+    utf8_.reset();
+    compressed_ = h.rsv1 && inflater_ != nullptr;
+  }
+  wire_size_ += h.length;
+  // RFC 6455 §10.4: an endpoint bounds the size of the messages it accepts. A compressed
+  // message is bounded by its decompressed size instead, as it arrives.
+  if (!compressed_ && wire_size_ > config_.max_message_size) return error::message_too_big;
+  if (wire_size_ < h.length) return error::message_too_big;  // the sum wrapped around
+  return std::nullopt;
+}
+
+std::optional<error> message_assembler::append(std::span<const std::uint8_t> bytes, bool last) {
+  const std::size_t before = message_.size();
+  if (compressed_) {
+    // RFC 7692 §7.2.2: the payload of all the message's frames together is one DEFLATE block
+    // sequence; the inflater is told when the message's last frame is complete.
+    if (auto e = inflater_->decompress(bytes, last, message_)) return e;
+  } else {
+    message_.insert(message_.end(), bytes.begin(), bytes.end());
+  }
+  if (message_op_ == opcode::text && config_.validate_utf8) {
+    // RFC 6455 §8.1: text is UTF-8; an endpoint fails the connection at the first invalid
+    // byte rather than waiting for the rest of the message.
+    if (!utf8_.feed(std::span<const std::uint8_t>(message_).subspan(before)))
+      return error::invalid_utf8;
+  }
+  return std::nullopt;
+}
+
+std::optional<error> message_assembler::on_payload(std::span<const std::uint8_t> chunk,
+                                                   bool frame_complete) {
+  if (current_is_control_) {
+    control_.insert(control_.end(), chunk.begin(), chunk.end());
+    if (frame_complete) ready_ = assembled::control;
+    return std::nullopt;
+  }
+  if (auto e = append(chunk, frame_complete && current_fin_)) return e;
+  if (frame_complete && current_fin_) {
+    // RFC 6455 §8.1: a text message must not end in the middle of a code point.
+    if (message_op_ == opcode::text && config_.validate_utf8 && !utf8_.complete())
+      return error::invalid_utf8;
+    in_message_ = false;
+    ready_ = assembled::message;
+  }
+  return std::nullopt;
+}
+
+}  // namespace wsspec::ref

@@ -1,0 +1,20 @@
+// results.json: the source of truth every other format is rendered from. Everything a target
+// sent stays valid JSON: raw bytes are written as hex, and text that is not UTF-8 is written
+// with replacement characters beside its hex.
+#pragma once
+
+#include <istream>
+#include <ostream>
+#include <string>
+
+#include "wsspec/reports/report.hpp"
+
+namespace wsspec::reports {
+
+void write_json(const report& r, std::ostream& out);
+// Reads what write_json wrote; throws std::runtime_error with a one-line reason otherwise.
+report read_json(std::istream& in);
+
+std::string to_hex(const std::vector<std::uint8_t>& bytes);
+
+}  // namespace wsspec::reports
