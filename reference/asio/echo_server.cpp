@@ -28,7 +28,7 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, connection_config conf
   net::steady_timer backoff(acceptor.get_executor());
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
-    if (ec == net::error::operation_aborted) co_return;
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
       // Out of descriptors or a transient error: pause instead of spinning.
       backoff.expires_after(std::chrono::milliseconds(50));
@@ -41,40 +41,53 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, connection_config conf
 
 }  // namespace
 
-int run_echo_server(const echo_server_options& options,
-                    const std::function<void(std::uint16_t)>& on_listening) {
-  net::io_context ioc(1);
-  boost::system::error_code ec;
-  const auto address = net::ip::make_address(options.host, ec);
-  if (ec) {
-    std::cerr << "wsspec: invalid listen address '" << options.host << "'\n";
-    return 2;
-  }
-  tcp::acceptor acceptor(ioc);
-  const tcp::endpoint endpoint(address, options.port);
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) {
-    std::cerr << "wsspec: cannot listen on " << options.host << ":" << options.port << ": "
-              << ec.message() << "\n";
-    return 2;
-  }
+struct echo_server::impl {
+  explicit impl(net::io_context& ioc) : acceptor(ioc) {}
+  tcp::acceptor acceptor;
+};
+
+echo_server::echo_server(net::io_context& ioc, const echo_server_options& options)
+    : impl_(std::make_unique<impl>(ioc)) {
+  const tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(net::socket_base::max_listen_connections);
+  port_ = acceptor.local_endpoint().port();
   connection_config config;
   config.self = role::server;
   config.max_message_size = options.max_message_size;
   config.max_frame_size = options.max_message_size;
   config.deflate.enabled = options.deflate;
   config.accept_any_subprotocol = true;
+  net::co_spawn(ioc, accept_loop(acceptor, config), net::detached);
+}
 
+echo_server::~echo_server() = default;
+
+void echo_server::stop() {
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+int run_echo_server(const echo_server_options& options,
+                    const std::function<void(std::uint16_t)>& on_listening) {
+  net::io_context ioc(1);
+  std::unique_ptr<echo_server> server;
+  try {
+    server = std::make_unique<echo_server>(ioc, options);
+  } catch (const boost::system::system_error& e) {
+    std::cerr << "wsspec: cannot listen on " << options.host << ":" << options.port << ": "
+              << e.code().message() << "\n";
+    return 2;
+  }
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {
-    acceptor.close();
+    server->stop();
     ioc.stop();
   });
-  if (on_listening) on_listening(acceptor.local_endpoint().port());
-  net::co_spawn(ioc, accept_loop(acceptor, config), net::detached);
+  if (on_listening) on_listening(server->port());
   ioc.run();
   return 0;
 }

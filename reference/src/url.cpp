@@ -5,8 +5,15 @@
 namespace wsspec::ref {
 
 std::string ws_url::host_header() const {
-  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  if (port != (secure ? 443 : 80)) h += ":" + std::to_string(port);
+  std::string h;
+  const bool v6 = host.find(':') != std::string::npos;
+  if (v6) h.push_back('[');
+  h.append(host);
+  if (v6) h.push_back(']');
+  if (port != (secure ? 443 : 80)) {
+    h.push_back(':');
+    h.append(std::to_string(port));
+  }
   return h;
 }
 

@@ -1,6 +1,5 @@
 #include "wsspec/reference/utf8_validator.hpp"
 
-#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstring>
@@ -28,17 +27,17 @@ static_assert(utf8_validator::reject_state == reject);
 // Bytes that play the same role in Table 3-7 share a class.
 enum byte_class : std::uint8_t {
   ascii,       // 00..7F
-  cont_80_8f,  // continuation bytes, split where a second byte's range starts or ends
+  cont_80_8f,  // continuation bytes, split where the range of a second byte starts or ends
   cont_90_9f,
   cont_a0_bf,
-  invalid,  // C0, C1 (lead only overlongs), F5..FF (lead only above U+10FFFF)
+  invalid,  // C0, C1 (would start overlongs), F5..FF (would start values above U+10FFFF)
   lead2,    // C2..DF
-  lead_e0,
-  lead3,  // E1..EC, EE..EF
-  lead_ed,
-  lead_f0,
-  lead4,  // F1..F3
-  lead_f4,
+  lead_e0,  // E0
+  lead3,    // E1..EC, EE..EF
+  lead_ed,  // ED
+  lead_f0,  // F0
+  lead4,    // F1..F3
+  lead_f4,  // F4
 };
 
 constexpr byte_class class_of(unsigned b) noexcept {
@@ -81,6 +80,8 @@ constexpr state next(state s, byte_class c) noexcept {
           return need3;
         case lead_f4:
           return after_f4;
+        // RFC 3629 §3: C0 and C1 can only start overlong forms of U+0000..U+007F, and F5..FF
+        // only values above U+10FFFF (or no sequence at all); a continuation byte cannot start.
         default:
           return reject;
       }
@@ -90,12 +91,16 @@ constexpr state next(state s, byte_class c) noexcept {
       return is_cont(c) ? need1 : reject;
     case need3:
       return is_cont(c) ? need2 : reject;
+    // RFC 3629 §3: an encoding must be the shortest; E0 80..9F would encode below U+0800.
     case after_e0:
       return c == cont_a0_bf ? need1 : reject;
+    // RFC 3629 §3: surrogates U+D800..U+DFFF (ED A0..BF) are not valid in UTF-8.
     case after_ed:
       return c == cont_80_8f || c == cont_90_9f ? need1 : reject;
+    // RFC 3629 §3: an encoding must be the shortest; F0 80..8F would encode below U+10000.
     case after_f0:
       return c == cont_90_9f || c == cont_a0_bf ? need2 : reject;
+    // RFC 3629 §3: UTF-8 stops at U+10FFFF; F4 90..BF would encode U+110000 and above.
     case after_f4:
       return c == cont_80_8f ? need2 : reject;
     default:

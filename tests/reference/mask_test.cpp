@@ -40,13 +40,14 @@ TEST(Mask, EmptySpanIsANoOp) {
   EXPECT_EQ(data, (std::vector<std::uint8_t>{1, 2, 3}));
 }
 
-// Every length 0..100, every key phase (offsets 0..7) and every start alignment 0..7 matches the
-// byte-by-byte definition, and touches no byte outside the span.
+// Every length 0..130 (past the 64 bytes from which the start is aligned), every key phase
+// (offsets 0..7) and every start alignment 0..15 matches the byte-by-byte definition, and touches
+// no byte outside the span.
 TEST(Mask, MatchesNaiveLoopForAllLengthsOffsetsAndAlignments) {
   const mask_key k{0x01, 0x80, 0xA5, 0xFF};
-  for (std::size_t len = 0; len <= 100; ++len) {
+  for (std::size_t len = 0; len <= 130; ++len) {
     for (std::uint64_t offset = 0; offset < 8; ++offset) {
-      for (std::size_t align = 0; align < 8; ++align) {
+      for (std::size_t align = 0; align < 16; ++align) {
         // The bytes before and after the span catch writes outside it.
         std::vector<std::uint8_t> fast = pattern(align + len + 16);
         std::vector<std::uint8_t> slow = fast;

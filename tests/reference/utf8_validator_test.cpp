@@ -6,10 +6,13 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <ostream>
 #include <random>
 #include <span>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wsspec::ref {
@@ -138,8 +141,8 @@ std::string run_cut(std::span<const std::uint8_t> in, Cut cut, const expected& w
 
 // Cut bit k set means a piece ends after byte k: 0 is whole, all ones is byte by byte.
 std::string run(std::span<const std::uint8_t> in, std::uint64_t cuts, const expected& want) {
-  return run_cut(
-      in, [cuts](std::size_t k) { return ((cuts >> k) & 1) != 0; }, want);
+  const auto cut_after = [cuts](std::size_t k) { return ((cuts >> k) & 1) != 0; };
+  return run_cut(in, cut_after, want);
 }
 
 // Short inputs are fed cut every possible way; long ones whole, cut once at every position,
@@ -155,19 +158,14 @@ void check(std::span<const std::uint8_t> in, const expected& want) {
       if (!report(run(in, c, want), "cuts " + std::to_string(c))) return;
     return;
   }
-  if (!report(run_cut(
-                  in, [](std::size_t) { return false; }, want),
-              "whole"))
-    return;
-  if (!report(run_cut(
-                  in, [](std::size_t) { return true; }, want),
-              "byte by byte"))
-    return;
-  for (std::size_t at = 0; at + 1 < in.size(); ++at)
-    if (!report(run_cut(
-                    in, [at](std::size_t k) { return k == at; }, want),
-                "cut after " + std::to_string(at)))
-      return;
+  const auto never = [](std::size_t) { return false; };
+  const auto always = [](std::size_t) { return true; };
+  if (!report(run_cut(in, never, want), "whole")) return;
+  if (!report(run_cut(in, always, want), "byte by byte")) return;
+  for (std::size_t at = 0; at + 1 < in.size(); ++at) {
+    const auto once = [at](std::size_t k) { return k == at; };
+    if (!report(run_cut(in, once, want), "cut after " + std::to_string(at))) return;
+  }
 }
 
 void check_model(std::span<const std::uint8_t> in) {
@@ -251,8 +249,8 @@ struct partials {
 };
 
 // From every cutting of in[0..n-1) to every cutting of in[0..n): the last cut stays where it
-// was, or moves to n by feeding the open piece. `want` is the model's answer for in[0..n); a
-// feed ending at n returns false exactly when the first invalid byte lies before n.
+// was, or moves to n by feeding the open piece. A feed ending at n must return false exactly
+// when the model finds in[0..n) already invalid.
 partials extend(const partials& from, const std::uint8_t* in, std::size_t n) {
   const bool want_ok = !model(in, n).failed;
   partials to = from;
@@ -329,8 +327,8 @@ std::string lead_name(unsigned lead) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Utf8Validator, EveryThreeByteInput, testing::Range(0u, 8u),
-                         [](const testing::TestParamInfo<unsigned>& info) {
-                           return lead_name(info.param * 32);
+                         [](const testing::TestParamInfo<unsigned>& p) {
+                           return lead_name(p.param * 32);
                          });
 
 // Every lead F0..F4 with every second and third byte; where those three bytes can still lead to
@@ -366,8 +364,8 @@ TEST_P(EveryFourByteSequence, MatchesTheModel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Utf8Validator, EveryFourByteSequence, testing::Range(0xF0u, 0xF5u),
-                         [](const testing::TestParamInfo<unsigned>& info) {
-                           return lead_name(info.param);
+                         [](const testing::TestParamInfo<unsigned>& p) {
+                           return lead_name(p.param);
                          });
 
 // One byte of every class boundary in Table 3-7, plus a few ordinary ones.
@@ -490,7 +488,7 @@ TEST(Utf8Validator, RandomInputsMostlyValid) {
         const std::uint32_t cp = static_cast<std::uint32_t>(rng() % 0x10F800);
         const std::uint32_t c = cp >= 0xD800 ? cp + 0x800 : cp;
         if (c < 0x80) {
-          in.push_back(static_cast<std::uint8_t>(c % 0x80));
+          in.push_back(static_cast<std::uint8_t>(c));
         } else if (c < 0x800) {
           in.insert(in.end(), {static_cast<std::uint8_t>(0xC0 | (c >> 6)),
                                static_cast<std::uint8_t>(0x80 | (c & 63))});

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "wsspec/harness/case_json.hpp"
 #include "wsspec/harness/catalogue.hpp"
 #include "wsspec/harness/runner.hpp"
 #include "wsspec/harness/selector.hpp"
@@ -90,9 +91,31 @@ struct test_options {
   std::uint64_t timeout_ms = 1000;
   double slow = 1.0;
   std::string shard;
+  std::string case_file;
   bool strict = false;
   bool quiet = false;
 };
+
+// The cases of a --case-file, checked like the built-in catalogue; false with a reason on error.
+bool load_case_file(const std::string& path, harness::catalogue& into, std::ostream& err) {
+  std::ifstream f(path);
+  if (!f) {
+    err << "wsspec: cannot read case file " << path << "\n";
+    return false;
+  }
+  try {
+    for (auto& c : harness::read_case_file(f)) into.add_case(std::move(c));
+  } catch (const std::exception& e) {
+    err << "wsspec: " << path << ": " << e.what() << "\n";
+    return false;
+  }
+  const auto problems = into.validate();
+  if (!problems.empty()) {
+    err << "wsspec: " << path << ": " << problems.front() << "\n";
+    return false;
+  }
+  return true;
+}
 
 int test_server(const test_options& o, std::ostream& out, std::ostream& err) {
   ref::ws_url url;
@@ -113,7 +136,9 @@ int test_server(const test_options& o, std::ostream& out, std::ostream& err) {
     err << "wsspec: --shard takes I/N with 1 <= I <= N, e.g. 2/4\n";
     return exit_usage;
   }
-  const auto& cat = harness::builtin_catalogue();
+  harness::catalogue from_file;
+  if (!o.case_file.empty() && !load_case_file(o.case_file, from_file, err)) return exit_usage;
+  const auto& cat = o.case_file.empty() ? harness::builtin_catalogue() : from_file;
   std::vector<std::string> unmatched;
   const auto selected = harness::select(cat.cases(), sel, unmatched);
   if (!unmatched.empty()) {
@@ -206,7 +231,8 @@ int test_server(const test_options& o, std::ostream& out, std::ostream& err) {
   return s.gate_failures ? exit_failed : exit_ok;
 }
 
-int list_cases(const std::vector<std::string>& patterns, std::ostream& out, std::ostream& err) {
+int list_cases(const std::vector<std::string>& patterns, bool as_json, std::ostream& out,
+               std::ostream& err) {
   harness::selection sel;
   sel.include = patterns;
   std::vector<std::string> unmatched;
@@ -220,6 +246,12 @@ int list_cases(const std::vector<std::string>& patterns, std::ostream& out, std:
   if (all.empty() && !patterns.empty()) {
     err << "wsspec: no case matches '" << patterns.front() << "'\n";
     return exit_usage;
+  }
+  if (as_json) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto* c : all) a.push_back(harness::to_json(*c));
+    out << a.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return exit_ok;
   }
   for (const auto* c : all)
     out << pad(c->autobahn.empty() ? "-" : c->autobahn, 9) << pad(harness::to_string(c->lvl), 7)
@@ -253,12 +285,17 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   ts->add_option("--slow", topt.slow, "Multiply every case's deadlines by this factor")
       ->check(CLI::Range(0.1, 100.0));
   ts->add_option("--shard", topt.shard, "Run only part I of N of the selection (I/N)");
+  ts->add_option("--case-file", topt.case_file,
+                 "Run the cases of this JSON file (the format wsspec list --json prints) instead "
+                 "of the built-in catalogue");
   ts->add_flag("--strict", topt.strict, "SHOULD-level findings fail the run too");
   ts->add_flag("--quiet,-q", topt.quiet, "Print only failures and the summary");
 
   std::vector<std::string> list_patterns;
   auto* ls = app.add_subcommand("list", "List the catalogue");
+  bool list_json = false;
   ls->add_option("cases", list_patterns, "Patterns as for test-server");
+  ls->add_flag("--json", list_json, "Print the cases in the --case-file format");
 
   std::string listen = "127.0.0.1:9001";
   bool no_deflate = false;
@@ -298,7 +335,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
 
   if (*ts) return test_server(topt, out, err);
-  if (*ls) return list_cases(list_patterns, out, err);
+  if (*ls) return list_cases(list_patterns, list_json, out, err);
   if (*es) {
     ref::asio::echo_server_options options;
     if (!parse_listen(listen, options.host, options.port)) {

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "wsspec/reference/connection.hpp"
@@ -37,6 +39,24 @@ struct echo_server_options {
   std::uint16_t port = 9001;
   bool deflate = true;
   std::uint64_t max_message_size = 64ull << 20;
+};
+
+// The reference echo server on an io_context the caller runs (tests run it in a thread). It
+// listens as soon as it is constructed (throws boost::system::system_error if it cannot).
+class echo_server {
+ public:
+  echo_server(boost::asio::io_context& ioc, const echo_server_options& options);
+  ~echo_server();
+  echo_server(const echo_server&) = delete;
+  echo_server& operator=(const echo_server&) = delete;
+  std::uint16_t port() const noexcept { return port_; }
+  // Stops accepting; connections in progress finish on their own.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+  std::uint16_t port_ = 0;
 };
 
 // Runs the reference echo server until stopped (SIGINT/SIGTERM). Calls `on_listening` with the

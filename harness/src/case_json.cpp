@@ -1,0 +1,475 @@
+#include "wsspec/harness/case_json.hpp"
+
+#include <set>
+#include <stdexcept>
+
+#include "wsspec/reference/extensions.hpp"
+#include "wsspec/reference/utf8_validator.hpp"
+
+namespace wsspec::harness {
+
+using nlohmann::json;
+
+namespace {
+
+std::string hex_of(const std::vector<std::uint8_t>& b) {
+  static constexpr char d[] = "0123456789abcdef";
+  std::string s;
+  for (auto x : b) {
+    s += d[x >> 4];
+    s += d[x & 15];
+  }
+  return s;
+}
+
+std::vector<std::uint8_t> bytes_of_hex(const std::string& h) {
+  if (h.size() % 2) throw std::runtime_error("\"hex\" has an odd number of digits");
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i < h.size(); i += 2) {
+    auto v = [&](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      throw std::runtime_error("\"hex\" has a character that is not a hex digit");
+    };
+    out.push_back(static_cast<std::uint8_t>(v(h[i]) << 4 | v(h[i + 1])));
+  }
+  return out;
+}
+
+// Reads an object, refusing keys it does not know (a typo must not pass silently).
+class reader {
+ public:
+  reader(const json& j, std::string where) : j_(j), where_(std::move(where)) {
+    if (!j_.is_object()) fail("must be an object");
+  }
+  ~reader() noexcept(false) {
+    if (std::uncaught_exceptions()) return;
+    for (const auto& [k, v] : j_.items())
+      if (!seen_.count(k)) fail("unknown field \"" + k + "\"");
+  }
+  reader(const reader&) = delete;
+  reader& operator=(const reader&) = delete;
+
+  bool has(const std::string& k) {
+    seen_.insert(k);
+    return j_.contains(k) && !j_[k].is_null();
+  }
+  const json& at(const std::string& k) {
+    if (!has(k)) fail("missing field \"" + k + "\"");
+    return j_[k];
+  }
+  template <class T>
+  T get(const std::string& k) {
+    try {
+      return at(k).get<T>();
+    } catch (const json::exception&) {
+      fail("field \"" + k + "\" has the wrong type");
+    }
+  }
+  template <class T>
+  T get_or(const std::string& k, T fallback) {
+    return has(k) ? get<T>(k) : fallback;
+  }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw std::runtime_error(where_ + ": " + what);
+  }
+  const std::string& where() const { return where_; }
+
+ private:
+  const json& j_;
+  std::string where_;
+  std::set<std::string> seen_;
+};
+
+json payload_json(const payload_spec& p) {
+  json j;
+  if (ref::is_valid_utf8(std::span<const std::uint8_t>(p.pattern))) {
+    j["text"] = std::string(p.pattern.begin(), p.pattern.end());
+  } else {
+    j["hex"] = hex_of(p.pattern);
+  }
+  if (!p.literal()) j["length"] = p.length;
+  return j;
+}
+
+payload_spec read_payload(const json& j, const std::string& where) {
+  reader r(j, where);
+  payload_spec p;
+  if (r.has("text")) {
+    const auto s = r.get<std::string>("text");
+    p.pattern.assign(s.begin(), s.end());
+  } else if (r.has("hex")) {
+    try {
+      p.pattern = bytes_of_hex(r.get<std::string>("hex"));
+    } catch (const std::runtime_error& e) {
+      r.fail(e.what());
+    }
+  } else if (!r.has("length")) {
+    return p;
+  }
+  p.length = r.get_or<std::uint64_t>("length", p.pattern.size());
+  if (p.pattern.empty() && p.length > 0) r.fail("a length needs a non-empty pattern");
+  return p;
+}
+
+json frame_json(const wire_frame& f) {
+  json j = {{"opcode", f.opcode}, {"payload", payload_json(f.payload)}};
+  if (!f.fin) j["fin"] = false;
+  const int rsv = (f.rsv1 ? 4 : 0) | (f.rsv2 ? 2 : 0) | (f.rsv3 ? 1 : 0);
+  if (rsv) j["rsv"] = rsv;
+  if (f.masked) j["masked"] = *f.masked;
+  if (f.key) j["key"] = hex_of({f.key->begin(), f.key->end()});
+  if (f.length_bytes) j["length_bytes"] = *f.length_bytes;
+  if (f.declared_length) j["declared_length"] = *f.declared_length;
+  if (f.compress) j["compress"] = true;
+  return j;
+}
+
+wire_frame read_frame(const json& j, const std::string& where) {
+  reader r(j, where);
+  wire_frame f;
+  f.opcode = r.get<std::uint8_t>("opcode");
+  if (f.opcode > 15) r.fail("opcode must be 0-15");
+  f.payload = r.has("payload") ? read_payload(r.at("payload"), where + ".payload") : payload_spec{};
+  f.fin = r.get_or<bool>("fin", true);
+  const int rsv = r.get_or<int>("rsv", 0);
+  if (rsv < 0 || rsv > 7) r.fail("rsv must be 0-7");
+  f.rsv1 = rsv & 4;
+  f.rsv2 = rsv & 2;
+  f.rsv3 = rsv & 1;
+  if (r.has("masked")) f.masked = r.get<bool>("masked");
+  if (r.has("key")) {
+    const auto k = bytes_of_hex(r.get<std::string>("key"));
+    if (k.size() != 4) r.fail("key must be 4 bytes of hex");
+    f.key = ref::mask_key{k[0], k[1], k[2], k[3]};
+  }
+  if (r.has("length_bytes")) {
+    const auto lb = r.get<int>("length_bytes");
+    if (lb != 0 && lb != 2 && lb != 8) r.fail("length_bytes must be 0, 2 or 8");
+    f.length_bytes = static_cast<std::uint8_t>(lb);
+  }
+  if (r.has("declared_length")) f.declared_length = r.get<std::uint64_t>("declared_length");
+  f.compress = r.get_or<bool>("compress", false);
+  return f;
+}
+
+json frames_json(const std::vector<wire_frame>& frames) {
+  json a = json::array();
+  for (const auto& f : frames) a.push_back(frame_json(f));
+  return a;
+}
+
+std::vector<wire_frame> read_frames(const json& j, const std::string& where) {
+  if (!j.is_array()) throw std::runtime_error(where + ": must be an array of frames");
+  std::vector<wire_frame> out;
+  for (std::size_t i = 0; i < j.size(); ++i)
+    out.push_back(read_frame(j[i], where + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+json step_json(const step& s) {
+  return std::visit(
+      [](const auto& v) -> json {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, send_frames>) {
+          return {{"send_frames",
+                   {{"frames", frames_json(v.frames)}, {"chop", v.chop}, {"pause_ms", v.pause.count()}}}};
+        } else if constexpr (std::is_same_v<T, send_raw>) {
+          return {{"send_raw",
+                   {{"bytes", payload_json(v.bytes)}, {"chop", v.chop}, {"pause_ms", v.pause.count()}}}};
+        } else if constexpr (std::is_same_v<T, send_message>) {
+          return {{"send_message",
+                   {{"opcode", v.opcode},
+                    {"payload", payload_json(v.payload)},
+                    {"fragment", v.fragment},
+                    {"compress", v.compress}}}};
+        } else if constexpr (std::is_same_v<T, pause_step>) {
+          return {{"pause", {{"ms", v.duration.count()}}}};
+        } else if constexpr (std::is_same_v<T, await_step>) {
+          return {{"await",
+                   {{"messages", v.messages}, {"pongs", v.pongs}, {"timeout_ms", v.timeout.count()}}}};
+        } else if constexpr (std::is_same_v<T, close_step>) {
+          json c = {{"code", v.code ? json(*v.code) : json(nullptr)}, {"reason", v.reason}};
+          if (v.raw_payload) c["raw"] = payload_json(*v.raw_payload);
+          return {{"close", c}};
+        } else if constexpr (std::is_same_v<T, shutdown_step>) {
+          return {{"shutdown", json::object()}};
+        } else if constexpr (std::is_same_v<T, mark_step>) {
+          return {{"mark", {{"label", v.label}}}};
+        } else {
+          return {{"round_trips",
+                   {{"opcode", v.opcode},
+                    {"payload", payload_json(v.payload)},
+                    {"count", v.count},
+                    {"timeout_ms", v.timeout.count()}}}};
+        }
+      },
+      s);
+}
+
+step read_step(const json& j, const std::string& where) {
+  if (!j.is_object() || j.size() != 1)
+    throw std::runtime_error(where + ": a step is an object with exactly one key");
+  const auto& [name, body] = *j.items().begin();
+  const std::string w = where + "." + name;
+  reader r(body, w);
+  using ms = std::chrono::milliseconds;
+  if (name == "send_frames")
+    return send_frames{read_frames(r.at("frames"), w + ".frames"), r.get_or<std::size_t>("chop", 0),
+                       ms(r.get_or<std::int64_t>("pause_ms", 0))};
+  if (name == "send_raw")
+    return send_raw{read_payload(r.at("bytes"), w + ".bytes"), r.get_or<std::size_t>("chop", 0),
+                    ms(r.get_or<std::int64_t>("pause_ms", 0))};
+  if (name == "send_message")
+    return send_message{r.get<std::uint8_t>("opcode"), read_payload(r.at("payload"), w + ".payload"),
+                        r.get_or<std::size_t>("fragment", 0), r.get_or<bool>("compress", false)};
+  if (name == "pause") return pause_step{ms(r.get<std::int64_t>("ms"))};
+  if (name == "await")
+    return await_step{r.get_or<std::size_t>("messages", 0), r.get_or<std::size_t>("pongs", 0),
+                      ms(r.get_or<std::int64_t>("timeout_ms", 2000))};
+  if (name == "close") {
+    close_step c;
+    if (r.has("code")) c.code = r.get<std::uint16_t>("code");
+    c.reason = r.get_or<std::string>("reason", "");
+    if (r.has("raw")) c.raw_payload = read_payload(r.at("raw"), w + ".raw");
+    return c;
+  }
+  if (name == "shutdown") return shutdown_step{};
+  if (name == "mark") return mark_step{r.get<std::string>("label")};
+  if (name == "round_trips")
+    return round_trips_step{r.get<std::uint8_t>("opcode"),
+                            read_payload(r.at("payload"), w + ".payload"),
+                            r.get<std::size_t>("count"),
+                            ms(r.get_or<std::int64_t>("timeout_ms", 60000))};
+  throw std::runtime_error(where + ": unknown step \"" + name + "\"");
+}
+
+template <class E, std::size_t N>
+E word_to(const std::string& w, const E (&all)[N], const std::string& where) {
+  for (E e : all)
+    if (to_string(e) == w) return e;
+  throw std::runtime_error(where + ": unknown value \"" + w + "\"");
+}
+
+constexpr level all_levels[] = {level::must, level::should, level::may};
+constexpr role_set all_roles[] = {role_set::server, role_set::client, role_set::both};
+constexpr verdict all_verdicts[] = {verdict::ok,           verdict::non_strict,
+                                    verdict::informational, verdict::unimplemented,
+                                    verdict::failed,        verdict::error};
+
+std::string_view who_word(close_expectation::who w) {
+  switch (w) {
+    case close_expectation::who::harness: return "wsspec";
+    case close_expectation::who::target: return "target";
+    case close_expectation::who::any: return "any";
+  }
+  return "any";
+}
+
+std::string_view outcome_word(handshake_expectation::outcome o) {
+  switch (o) {
+    case handshake_expectation::outcome::accept: return "accept";
+    case handshake_expectation::outcome::reject: return "reject";
+    case handshake_expectation::outcome::either: return "either";
+  }
+  return "either";
+}
+
+}  // namespace
+
+json to_json(const case_def& c) {
+  json hs = json::object();
+  const auto& h = c.handshake;
+  if (h.raw_request) hs["raw_request"] = *h.raw_request;
+  if (!h.extra_headers.empty()) {
+    json a = json::array();
+    for (const auto& f : h.extra_headers) a.push_back({f.name, f.value});
+    hs["extra_headers"] = a;
+  }
+  if (!h.omit_headers.empty()) hs["omit_headers"] = h.omit_headers;
+  if (!h.subprotocols.empty()) hs["subprotocols"] = h.subprotocols;
+  if (!h.extensions.empty()) hs["extensions"] = ref::format_extensions(h.extensions);
+  if (h.offer_deflate) hs["offer_deflate"] = true;
+  if (h.chop) hs["chop"] = h.chop;
+  if (h.pause.count()) hs["pause_ms"] = h.pause.count();
+  if (!h.frames_with_request.empty()) hs["frames_with_request"] = frames_json(h.frames_with_request);
+
+  json steps = json::array();
+  for (const auto& s : c.steps) steps.push_back(step_json(s));
+
+  json outcomes = json::array();
+  for (const auto& o : c.expect.outcomes) {
+    json events = json::array();
+    for (const auto& e : o.events)
+      events.push_back({{"kind", e.what == expected_event::kind::pong ? "pong" : "message"},
+                        {"opcode", e.opcode},
+                        {"payload", payload_json(e.payload)}});
+    outcomes.push_back({{"result", std::string(to_string(o.result))}, {"events", events}});
+  }
+  const auto& ce = c.expect.close;
+  json expect = {{"outcomes", outcomes},
+                 {"close",
+                  {{"closes", std::string(who_word(ce.closes))},
+                   {"codes", ce.codes},
+                   {"allow_drop", ce.allow_drop},
+                   {"require_clean", ce.require_clean}}},
+                 {"compare", c.expect.compare == compare_mode::exact ? "exact" : "length"}};
+  if (c.expect.fail_before_mark) expect["fail_before_mark"] = *c.expect.fail_before_mark;
+  if (c.expect.informational) expect["informational"] = true;
+  if (c.expect.handshake) {
+    const auto& hx = *c.expect.handshake;
+    json jh = {{"outcome", std::string(outcome_word(hx.expect))}};
+    if (!hx.statuses.empty()) jh["statuses"] = hx.statuses;
+    if (hx.require_version_header) jh["require_version_header"] = true;
+    if (hx.subprotocol) jh["subprotocol"] = *hx.subprotocol;
+    if (hx.no_extensions) jh["no_extensions"] = true;
+    expect["handshake"] = jh;
+  }
+  json j = {{"id", c.id},
+            {"rfc", c.rfc},
+            {"section", c.section},
+            {"requirement", c.requirement},
+            {"level", std::string(to_string(c.lvl))},
+            {"roles", std::string(to_string(c.roles))},
+            {"autobahn", c.autobahn},
+            {"description", c.description},
+            {"budget_ms", c.budget.count()},
+            {"steps", steps},
+            {"expect", expect}};
+  if (!c.note.empty()) j["note"] = c.note;
+  if (c.performance) j["performance"] = true;
+  if (!hs.empty()) j["handshake"] = hs;
+  return j;
+}
+
+case_def case_from_json(const json& j) {
+  std::string where = "case";
+  if (j.is_object() && j.contains("id") && j["id"].is_string())
+    where = "case " + j["id"].get<std::string>();
+  reader r(j, where);
+  case_def c;
+  c.id = r.get<std::string>("id");
+  c.rfc = r.get_or<std::string>("rfc", "RFC 6455");
+  c.section = r.get<std::string>("section");
+  c.requirement = r.get<std::string>("requirement");
+  c.lvl = word_to(r.get_or<std::string>("level", "MUST"), all_levels, where + ".level");
+  c.roles = word_to(r.get_or<std::string>("roles", "both"), all_roles, where + ".roles");
+  c.autobahn = r.get_or<std::string>("autobahn", "");
+  c.description = r.get<std::string>("description");
+  c.note = r.get_or<std::string>("note", "");
+  c.budget = std::chrono::milliseconds(r.get_or<std::int64_t>("budget_ms", 3000));
+  if (c.budget.count() <= 0 || c.budget > std::chrono::hours(1))
+    r.fail("budget_ms must be between 1 and 3600000");
+  c.performance = r.get_or<bool>("performance", false);
+  if (r.has("handshake")) {
+    reader h(r.at("handshake"), where + ".handshake");
+    auto& hs = c.handshake;
+    if (h.has("raw_request")) hs.raw_request = h.get<std::string>("raw_request");
+    if (h.has("extra_headers")) {
+      for (const auto& pair : h.at("extra_headers")) {
+        if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
+          h.fail("extra_headers holds [name, value] pairs of strings");
+        hs.extra_headers.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
+      }
+    }
+    if (h.has("omit_headers")) hs.omit_headers = h.get<std::vector<std::string>>("omit_headers");
+    if (h.has("subprotocols")) hs.subprotocols = h.get<std::vector<std::string>>("subprotocols");
+    if (h.has("extensions")) {
+      auto parsed = ref::parse_extensions(h.get<std::string>("extensions"));
+      if (!parsed) h.fail("extensions does not follow the Sec-WebSocket-Extensions grammar");
+      hs.extensions = *parsed;
+    }
+    hs.offer_deflate = h.get_or<bool>("offer_deflate", false);
+    hs.chop = h.get_or<std::size_t>("chop", 0);
+    hs.pause = std::chrono::milliseconds(h.get_or<std::int64_t>("pause_ms", 0));
+    if (h.has("frames_with_request"))
+      hs.frames_with_request =
+          read_frames(h.at("frames_with_request"), where + ".handshake.frames_with_request");
+  }
+  const json& steps = r.at("steps");
+  if (!steps.is_array()) r.fail("steps must be an array");
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    c.steps.push_back(read_step(steps[i], where + ".steps[" + std::to_string(i) + "]"));
+  reader e(r.at("expect"), where + ".expect");
+  if (e.has("outcomes")) {
+    for (const auto& oj : e.at("outcomes")) {
+      reader o(oj, where + ".expect.outcomes");
+      outcome out;
+      out.result = word_to(o.get_or<std::string>("result", "OK"), all_verdicts, o.where());
+      if (o.has("events")) {
+        for (const auto& ev : o.at("events")) {
+          reader er(ev, o.where() + ".events");
+          expected_event x;
+          const auto kind = er.get_or<std::string>("kind", "message");
+          if (kind != "message" && kind != "pong") er.fail("kind is message or pong");
+          x.what = kind == "pong" ? expected_event::kind::pong : expected_event::kind::message;
+          x.opcode = er.get_or<std::uint8_t>("opcode", x.what == expected_event::kind::pong ? 10 : 1);
+          x.payload = er.has("payload") ? read_payload(er.at("payload"), er.where() + ".payload")
+                                        : payload_spec{};
+          out.events.push_back(std::move(x));
+        }
+      }
+      c.expect.outcomes.push_back(std::move(out));
+    }
+  }
+  if (e.has("close")) {
+    reader cl(e.at("close"), where + ".expect.close");
+    auto& ce = c.expect.close;
+    const auto who = cl.get_or<std::string>("closes", "wsspec");
+    if (who == "wsspec") {
+      ce.closes = close_expectation::who::harness;
+    } else if (who == "target") {
+      ce.closes = close_expectation::who::target;
+    } else if (who == "any") {
+      ce.closes = close_expectation::who::any;
+    } else {
+      cl.fail("closes is wsspec, target or any");
+    }
+    ce.codes = cl.get_or<std::vector<std::uint16_t>>("codes", ce.codes);
+    ce.allow_drop = cl.get_or<bool>("allow_drop", ce.allow_drop);
+    ce.require_clean = cl.get_or<bool>("require_clean", ce.require_clean);
+  }
+  const auto compare = e.get_or<std::string>("compare", "exact");
+  if (compare != "exact" && compare != "length") e.fail("compare is exact or length");
+  c.expect.compare = compare == "exact" ? compare_mode::exact : compare_mode::length;
+  if (e.has("fail_before_mark")) c.expect.fail_before_mark = e.get<std::string>("fail_before_mark");
+  c.expect.informational = e.get_or<bool>("informational", false);
+  if (e.has("handshake")) {
+    reader hx(e.at("handshake"), where + ".expect.handshake");
+    handshake_expectation x;
+    const auto o = hx.get_or<std::string>("outcome", "accept");
+    if (o == "accept") {
+      x.expect = handshake_expectation::outcome::accept;
+    } else if (o == "reject") {
+      x.expect = handshake_expectation::outcome::reject;
+    } else if (o == "either") {
+      x.expect = handshake_expectation::outcome::either;
+    } else {
+      hx.fail("outcome is accept, reject or either");
+    }
+    x.statuses = hx.get_or<std::vector<int>>("statuses", {});
+    x.require_version_header = hx.get_or<bool>("require_version_header", false);
+    if (hx.has("subprotocol")) x.subprotocol = hx.get<std::string>("subprotocol");
+    x.no_extensions = hx.get_or<bool>("no_extensions", false);
+    c.expect.handshake = x;
+  }
+  return c;
+}
+
+std::vector<case_def> read_case_file(std::istream& in) {
+  json doc;
+  try {
+    doc = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw std::runtime_error(std::string("not JSON: ") + e.what());
+  }
+  const json* list = &doc;
+  if (doc.is_object() && doc.contains("cases")) list = &doc["cases"];
+  if (!list->is_array()) throw std::runtime_error("a case file is an array of cases");
+  std::vector<case_def> out;
+  for (const auto& c : *list) out.push_back(case_from_json(c));
+  return out;
+}
+
+}  // namespace wsspec::harness
