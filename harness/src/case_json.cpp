@@ -305,7 +305,9 @@ json to_json(const case_def& c) {
       events.push_back({{"kind", e.what == expected_event::kind::pong ? "pong" : "message"},
                         {"opcode", e.opcode},
                         {"payload", payload_json(e.payload)}});
-    outcomes.push_back({{"result", std::string(to_string(o.result))}, {"events", events}});
+    json jo = {{"result", std::string(to_string(o.result))}, {"events", events}};
+    if (o.target_closed) jo["target_closed"] = true;
+    outcomes.push_back(std::move(jo));
   }
   const auto& ce = c.expect.close;
   json expect = {{"outcomes", outcomes},
@@ -313,7 +315,8 @@ json to_json(const case_def& c) {
                   {{"closes", std::string(who_word(ce.closes))},
                    {"codes", ce.codes},
                    {"allow_drop", ce.allow_drop},
-                   {"require_clean", ce.require_clean}}},
+                   {"require_clean", ce.require_clean},
+                   {"decides_behavior", ce.decides_behavior}}},
                  {"compare", c.expect.compare == compare_mode::exact ? "exact" : "length"}};
   if (c.expect.fail_before_mark) expect["fail_before_mark"] = *c.expect.fail_before_mark;
   if (c.expect.informational) expect["informational"] = true;
@@ -410,6 +413,7 @@ case_def case_from_json(const json& j) {
           out.events.push_back(std::move(x));
         }
       }
+      out.target_closed = o.get_or<bool>("target_closed", false);
       c.expect.outcomes.push_back(std::move(out));
     }
   }
@@ -429,6 +433,7 @@ case_def case_from_json(const json& j) {
     ce.codes = cl.get_or<std::vector<std::uint16_t>>("codes", ce.codes);
     ce.allow_drop = cl.get_or<bool>("allow_drop", ce.allow_drop);
     ce.require_clean = cl.get_or<bool>("require_clean", ce.require_clean);
+    ce.decides_behavior = cl.get_or<bool>("decides_behavior", ce.decides_behavior);
   }
   const auto compare = e.get_or<std::string>("compare", "exact");
   if (compare != "exact" && compare != "length") e.fail("compare is exact or length");

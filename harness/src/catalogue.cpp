@@ -95,6 +95,12 @@ const catalogue& builtin_catalogue() {
     });
     catalogue c;
     for (const auto& f : list) f.add(c);
+    // A family may hold cases of several subsections; the catalogue reads in RFC order.
+    std::stable_sort(c.cases().begin(), c.cases().end(),
+                     [](const case_def& a, const case_def& b) {
+                       if (a.rfc != b.rfc) return a.rfc < b.rfc;
+                       return section_key(a.section) < section_key(b.section);
+                     });
     return c;
   }();
   return cat;
@@ -209,11 +215,16 @@ case_builder& case_builder::await(std::size_t messages, std::size_t pongs,
   return *this;
 }
 case_builder& case_builder::close(std::optional<std::uint16_t> code, std::string reason) {
-  def().steps.push_back(close_step{code, std::move(reason), std::nullopt});
+  def().steps.push_back(close_step{code, std::move(reason), std::nullopt, {}});
   return *this;
 }
 case_builder& case_builder::close_raw(payload_spec body) {
-  def().steps.push_back(close_step{std::nullopt, {}, std::move(body)});
+  def().steps.push_back(close_step{std::nullopt, {}, std::move(body), {}});
+  return *this;
+}
+case_builder& case_builder::close_then(std::optional<std::uint16_t> code,
+                                       std::vector<wire_frame> after) {
+  def().steps.push_back(close_step{code, {}, std::nullopt, std::move(after)});
   return *this;
 }
 case_builder& case_builder::shutdown() {
@@ -256,6 +267,10 @@ case_builder& case_builder::expect_handshake(handshake_expectation h) {
 }
 case_builder& case_builder::fail_fast(std::string mark) {
   def().expect.fail_before_mark = std::move(mark);
+  return *this;
+}
+case_builder& case_builder::forbid_pong(payload_spec payload) {
+  def().expect.forbidden_pongs.push_back(std::move(payload));
   return *this;
 }
 case_builder& case_builder::compare_length() {

@@ -14,12 +14,18 @@ std::string describe_payload(std::uint8_t op, std::uint64_t length) {
          std::to_string(length) + " B";
 }
 
+// Runs of the same event are written once with a count: "[text 16 B x1000]".
 std::string describe_events(const std::vector<expected_event>& events) {
   std::string s = "[";
-  for (const auto& e : events) {
+  for (std::size_t i = 0; i < events.size();) {
+    const auto& e = events[i];
+    std::size_t run = 1;
+    while (i + run < events.size() && events[i + run] == e) ++run;
     if (s.size() > 1) s += ", ";
     s += e.what == expected_event::kind::pong ? "pong " + std::to_string(e.payload.length) + " B"
                                               : describe_payload(e.opcode, e.payload.length);
+    if (run > 1) s += " x" + std::to_string(run);
+    i += run;
   }
   return s + "]";
 }
@@ -110,7 +116,10 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
   const verdict miss = unmet(c.lvl);
   r.behavior = verdict::ok;
   r.close = close_verdict::ok;
-  if (hx.expect == handshake_expectation::outcome::reject) {
+  // A rejection is judged alike whether the case demands it or only allows it: its status, and
+  // the Sec-WebSocket-Version field when the version was refused.
+  if (hx.expect == handshake_expectation::outcome::reject ||
+      (hx.expect == handshake_expectation::outcome::either && !accepted)) {
     if (accepted) {
       r.behavior = miss;
       r.reasons.push_back("the target accepted a handshake it must reject");
@@ -144,7 +153,6 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
     return;
   }
   if (!accepted || !t.handshake_complete) {
-    if (hx.expect == handshake_expectation::outcome::either && !accepted) return;
     r.behavior = miss;
     r.close = close_verdict::failed;
     std::string why = "the target did not complete a valid opening handshake";
@@ -172,22 +180,31 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
   go_on = true;
 }
 
+// The target ended the connection itself: its Close frame, or a bare TCP close, came before
+// wsspec's Close.
+bool target_closed_first(const transcript& t) {
+  return (t.close && !t.harness_closed_first) ||
+         (!t.close && (t.peer_eof_at || t.reset_at) &&
+          (!t.close_sent_at || *t.target_ended_at() < *t.close_sent_at));
+}
+
 close_verdict judge_close(const case_def& c, const transcript& t, case_result& r) {
   const auto& ce = c.expect.close;
-  const bool target_closed_first =
-      (t.close && !t.harness_closed_first) ||
-      (!t.close && (t.peer_eof_at || t.reset_at) &&
-       (!t.close_sent_at || *t.target_ended_at() < *t.close_sent_at));
-  if (ce.closes == close_expectation::who::harness && target_closed_first) {
+  const bool closed_first = target_closed_first(t);
+  if (ce.closes == close_expectation::who::harness && closed_first) {
     r.reasons.push_back("the target ended the connection although it had no reason to");
     return close_verdict::failed;
   }
-  if (ce.closes == close_expectation::who::target && !target_closed_first) {
+  if (ce.closes == close_expectation::who::target && !closed_first) {
     r.reasons.push_back("the target did not close the connection; wsspec had to");
     return close_verdict::failed;
   }
   if (!t.close) {
-    if (ce.allow_drop && target_closed_first) return close_verdict::ok;
+    // When wsspec's own Close is what the target must reject, a bare TCP close is its answer
+    // (RFC 6455 §7.1.7: an endpoint that fails the connection MAY omit the Close frame).
+    if (ce.allow_drop && (closed_first || (ce.closes == close_expectation::who::harness &&
+                                            (t.peer_eof_at || t.reset_at))))
+      return close_verdict::ok;
     r.reasons.push_back(t.close_sent_at ? "the target did not answer wsspec's Close frame"
                                         : "the target closed TCP without a Close frame");
     return close_verdict::unclean;
@@ -283,7 +300,7 @@ case_result evaluate(const case_def& c, const transcript& t) {
     std::string e;
     for (const auto& o : c.expect.outcomes)
       e += (e.empty() ? "" : "; ") + std::string(to_string(o.result)) + ": " +
-           describe_events(o.events);
+           describe_events(o.events) + (o.target_closed ? " and the target closes" : "");
     if (c.expect.handshake) {
       const auto& hx = *c.expect.handshake;
       std::string h = hx.expect == handshake_expectation::outcome::reject ? "handshake rejected"
@@ -315,7 +332,13 @@ case_result evaluate(const case_def& c, const transcript& t) {
   bool go_on = true;
   if (c.expect.handshake) {
     judge_handshake(c, t, r, go_on);
-    if (!go_on) return r;
+    if (!go_on) {
+      if (c.expect.informational) {
+        r.behavior = verdict::informational;
+        r.close = close_verdict::informational;
+      }
+      return r;
+    }
   } else if (!t.handshake_complete) {
     r.behavior = verdict::failed;
     r.close = close_verdict::failed;
@@ -333,6 +356,7 @@ case_result evaluate(const case_def& c, const transcript& t) {
   if (!ex.outcomes.empty()) {
     const outcome* matched = nullptr;
     for (const auto& o : ex.outcomes) {
+      if (o.target_closed && !target_closed_first(t)) continue;
       if (messages_match(o.events, t, ex.compare)) {
         matched = &o;
         break;
@@ -345,7 +369,7 @@ case_result evaluate(const case_def& c, const transcript& t) {
       r.reasons.push_back("the target's messages are not as expected");
     }
   }
-  if (ex.close.closes == close_expectation::who::target && !t.target_ended_at()) {
+  if (ex.close.closes == close_expectation::who::target && !target_closed_first(t)) {
     worsen(behavior, unmet(c.lvl));
     r.reasons.push_back("the target did not fail the connection");
   }
@@ -358,6 +382,15 @@ case_result evaluate(const case_def& c, const transcript& t) {
                           "fast: RFC 6455 §8.1 fails at the first invalid byte)");
     }
   }
+  for (const auto& forbidden : ex.forbidden_pongs) {
+    const auto body = forbidden.materialize();
+    if (std::find(t.pongs.begin(), t.pongs.end(), body) != t.pongs.end()) {
+      worsen(behavior, unmet(c.lvl));
+      r.reasons.push_back(
+          "the target answered a Ping sent after the frame it must fail on (RFC 6455 §7.1.7: no "
+          "more data is processed after that)");
+    }
+  }
   for (const auto& [err, detail] : t.violations) {
     worsen(behavior, verdict::failed);
     r.reasons.push_back("the target broke a rule: " + std::string(ref::describe(err)) +
@@ -365,6 +398,7 @@ case_result evaluate(const case_def& c, const transcript& t) {
   }
   r.behavior = behavior;
   r.close = judge_close(c, t, r);
+  if (ex.close.decides_behavior && r.close != close_verdict::ok) worsen(r.behavior, unmet(c.lvl));
   if (ex.informational) {
     r.behavior = verdict::informational;
     r.close = close_verdict::informational;

@@ -90,6 +90,8 @@ class runner_state {
   }
 
   net::awaitable<void> run() {
+    tr_.connected = true;
+    log(entry_kind::connected, "connected");
     if (cfg_.target == ref::role::server) {
       co_await client_handshake();
     } else {
@@ -680,6 +682,11 @@ class runner_state {
       });
     } else if (auto* c = std::get_if<close_step>(&s)) {
       if (!tr_.close_sent_at) queue_close(c->code, c->reason, c->raw_payload);
+      if (!c->then.empty()) {
+        std::vector<std::uint8_t> bytes;
+        for (const auto& fr : c->then) append_frame(fr, bytes, nullptr);
+        queue(std::move(bytes));
+      }
       co_await flush();
     } else if (std::get_if<shutdown_step>(&s)) {
       co_await flush();

@@ -64,6 +64,7 @@ struct close_step {
   std::optional<std::uint16_t> code;
   std::string reason;
   std::optional<payload_spec> raw_payload;  // an arbitrary Close body instead
+  std::vector<wire_frame> then;  // frames written right after the Close, in the same write
 };
 // Half-close the TCP connection (FIN) from the harness side.
 struct shutdown_step {};
@@ -129,6 +130,9 @@ struct expected_event {
 struct outcome {
   verdict result = verdict::ok;
   std::vector<expected_event> events;
+  // Matches only when the target ended the connection itself, before wsspec's Close: a refusal,
+  // such as a message over the target's size limit (RFC 6455 §10.4).
+  bool target_closed = false;
 };
 
 struct close_expectation {
@@ -141,6 +145,9 @@ struct close_expectation {
   std::vector<std::uint16_t> codes{1000};  // acceptable codes from the target (empty: any)
   bool allow_drop = false;     // a bare TCP close without a Close frame is acceptable
   bool require_clean = true;   // Close frames both ways and TCP closed by the server
+  // The closing handshake is what the case checks (RFC 6455 §5.5.1, §7): a close verdict other
+  // than OK leaves the behavior unmet too, at the case's level.
+  bool decides_behavior = false;
 };
 
 struct expectation {
@@ -155,6 +162,9 @@ struct expectation {
   bool informational = false;
   // The target sent this many messages' worth of round trips (performance cases).
   bool timing = false;
+  // Pongs the target must not send: they would answer a Ping sent after a frame on which the
+  // target must fail, and RFC 6455 §7.1.7 forbids processing any data after that.
+  std::vector<payload_spec> forbidden_pongs;
 };
 
 // ----- the case ------------------------------------------------------------------------------

@@ -80,6 +80,8 @@ class case_builder {
                       std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
   case_builder& close(std::optional<std::uint16_t> code, std::string reason = {});
   case_builder& close_raw(payload_spec body);
+  // A Close frame followed, in the same write, by `after` (frames sent after the Close).
+  case_builder& close_then(std::optional<std::uint16_t> code, std::vector<wire_frame> after);
   case_builder& shutdown();
   case_builder& mark(std::string label);
   case_builder& round_trips(std::uint8_t opcode, payload_spec payload, std::size_t count,
@@ -97,6 +99,9 @@ class case_builder {
                             std::vector<expected_event> before = {});
   case_builder& expect_handshake(handshake_expectation h);
   case_builder& fail_fast(std::string mark);
+  // The target must not send a Pong with this payload (it answers a Ping sent after a frame on
+  // which the target must fail: RFC 6455 §7.1.7).
+  case_builder& forbid_pong(payload_spec payload);
   case_builder& compare_length();
   case_builder& informational();
 

@@ -1,0 +1,86 @@
+// Every case of the catalogue passes against the reference implementation: in-process (the
+// reference connection as the in-memory peer) and over loopback (the reference echo server).
+// A non-pass is a bug in the case or in the reference.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <thread>
+
+#include "wsspec/harness/catalogue.hpp"
+#include "wsspec/harness/runner.hpp"
+#include "wsspec/harness/selector.hpp"
+#include "wsspec/reference/asio/endpoint.hpp"
+
+namespace wsspec::harness {
+namespace {
+
+std::vector<const case_def*> server_cases() {
+  selection s;
+  s.target = ref::role::server;
+  std::vector<std::string> unmatched;
+  return select(builtin_catalogue().cases(), s, unmatched);
+}
+
+// The verdicts the reference must reach: OK, or what the case itself declares for a behaviour
+// the RFC leaves open.
+void expect_pass(const case_result& r) {
+  std::string why;
+  for (const auto& reason : r.reasons) why += "\n  - " + reason;
+  const bool informational = r.behavior == verdict::informational &&
+                             r.close == close_verdict::informational;
+  EXPECT_TRUE((r.behavior == verdict::ok && r.close == close_verdict::ok) || informational)
+      << r.id << ": " << to_string(r.behavior) << " / " << to_string(r.close)
+      << "\n  expected: " << r.expected << "\n  actual: " << r.actual << why;
+}
+
+ref::connection_config reference_server() {
+  ref::connection_config c;
+  c.self = ref::role::server;
+  c.accept_any_subprotocol = true;
+  return c;
+}
+
+class InProcess : public ::testing::TestWithParam<const case_def*> {};
+
+TEST_P(InProcess, ReferencePasses) {
+  run_options o;
+  o.jobs = 1;
+  o.in_memory_peer = [](net::any_io_executor ex) {
+    return make_reference_peer(std::move(ex), reference_server());
+  };
+  const auto outcome = run_cases({GetParam()}, o);
+  ASSERT_EQ(outcome.results.size(), 1u);
+  expect_pass(outcome.results.front());
+}
+
+std::string case_name(const ::testing::TestParamInfo<const case_def*>& info) {
+  std::string n = info.param->id;
+  for (char& ch : n)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalogue, InProcess, ::testing::ValuesIn(server_cases()), case_name);
+
+TEST(Loopback, WholeCatalogueAgainstTheReferenceEchoServer) {
+  boost::asio::io_context ioc(1);
+  ref::asio::echo_server_options so;
+  so.port = 0;
+  ref::asio::echo_server server(ioc, so);
+  std::thread t([&] { ioc.run(); });
+  run_options o;
+  o.port = server.port();
+  o.host_header = "127.0.0.1:" + std::to_string(server.port());
+  o.jobs = 8;
+  const auto cases = server_cases();
+  const auto outcome = run_cases(cases, o);
+  server.stop();
+  ioc.stop();
+  t.join();
+  ASSERT_FALSE(outcome.unreachable) << outcome.unreachable_reason;
+  ASSERT_EQ(outcome.results.size(), cases.size());
+  for (const auto& r : outcome.results) expect_pass(r);
+}
+
+}  // namespace
+}  // namespace wsspec::harness

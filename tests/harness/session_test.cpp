@@ -1,0 +1,176 @@
+// Sessions over in-memory transports: the reference as a well-behaved peer, and hostile peers
+// that stay silent or flood, which must still give a verdict within the case's deadline.
+#include "wsspec/harness/session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "wsspec/harness/catalogue.hpp"
+#include "wsspec/harness/evaluator.hpp"
+
+namespace wsspec::harness {
+namespace {
+
+using namespace std::chrono_literals;
+
+transcript run(const case_def& c, std::function<std::unique_ptr<transport>(net::any_io_executor)>
+                                      make) {
+  net::io_context ioc(1);
+  auto t = make(ioc.get_executor());
+  transcript out;
+  net::co_spawn(
+      ioc,
+      [&]() -> net::awaitable<void> {
+        session_config cfg;
+        cfg.close_timeout = 200ms;
+        cfg.handshake_timeout = 500ms;
+        out = co_await run_session(c, *t, cfg);
+      },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  ioc.run();
+  return out;
+}
+
+std::unique_ptr<transport> reference(net::any_io_executor ex) {
+  ref::connection_config c;
+  c.self = ref::role::server;
+  return make_reference_peer(std::move(ex), c);
+}
+
+// Never sends a byte; reads block until closed.
+class silent_transport final : public transport {
+ public:
+  explicit silent_transport(net::any_io_executor ex) : timer_(std::move(ex)) {}
+  net::awaitable<read_result> read_some(std::span<std::uint8_t>) override {
+    timer_.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await timer_.async_wait(net::as_tuple(net::use_awaitable));
+    co_return read_result{net::error::operation_aborted, 0};
+  }
+  net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t>) override {
+    co_return boost::system::error_code{};
+  }
+  void shutdown_send() override {}
+  void close() override { timer_.cancel(); }
+
+ private:
+  net::steady_timer timer_;
+};
+
+// Answers with an endless stream of bytes that never form an HTTP head.
+class flood_transport final : public transport {
+ public:
+  net::awaitable<read_result> read_some(std::span<std::uint8_t> buf) override {
+    if (closed_) co_return read_result{net::error::operation_aborted, 0};
+    std::fill(buf.begin(), buf.end(), 'A');
+    reads_ += 1;
+    co_return read_result{boost::system::error_code{}, buf.size()};
+  }
+  net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t>) override {
+    co_return boost::system::error_code{};
+  }
+  void shutdown_send() override {}
+  void close() override { closed_ = true; }
+  std::size_t reads_ = 0;
+
+ private:
+  bool closed_ = false;
+};
+
+case_def echo_case() {
+  catalogue cat;
+  cat.add("t/echo")
+      .section("5.6")
+      .must("r")
+      .describe("d")
+      .send({text("Hello"), binary({1, 2, 3})})
+      .expect_echo({text_message("Hello"), binary_message({1, 2, 3})});
+  return cat.cases().front();
+}
+
+TEST(Session, EchoAgainstTheReferenceIsCleanAndOk) {
+  const auto c = echo_case();
+  const auto t = run(c, reference);
+  EXPECT_TRUE(t.handshake_complete);
+  ASSERT_EQ(t.messages.size(), 2u);
+  EXPECT_EQ(t.messages[0].opcode, 1);
+  EXPECT_EQ(t.messages[1].length, 3u);
+  ASSERT_TRUE(t.close.has_value());
+  EXPECT_EQ(t.close->code, 1000);
+  EXPECT_TRUE(t.harness_closed_first);
+  EXPECT_TRUE(t.peer_eof_at.has_value());
+  const auto r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::ok);
+  EXPECT_EQ(r.close, close_verdict::ok);
+}
+
+TEST(Session, TranscriptRecordsBothDirectionsInOrder) {
+  const auto t = run(echo_case(), reference);
+  bool saw_request = false, saw_response = false, saw_tx_frame = false, saw_rx_frame = false;
+  micros last{0};
+  for (const auto& e : t.entries) {
+    EXPECT_GE(e.at, last);
+    last = e.at;
+    saw_request |= e.kind == entry_kind::handshake_request;
+    saw_response |= e.kind == entry_kind::handshake_response;
+    saw_tx_frame |= e.kind == entry_kind::tx_frame;
+    saw_rx_frame |= e.kind == entry_kind::rx_frame;
+  }
+  EXPECT_TRUE(saw_request && saw_response && saw_tx_frame && saw_rx_frame);
+}
+
+TEST(Session, ViolationIsFailedByTheReference) {
+  catalogue cat;
+  cat.add("t/rsv").section("5.2").must("r").describe("d").send({with_rsv(text("x"), 2)})
+      .expect_fail({1002});
+  const auto t = run(cat.cases().front(), reference);
+  ASSERT_TRUE(t.close.has_value());
+  EXPECT_EQ(t.close->code, 1002);
+  EXPECT_FALSE(t.harness_closed_first);
+  EXPECT_TRUE(t.messages.empty());
+  EXPECT_EQ(evaluate(cat.cases().front(), t).behavior, verdict::ok);
+}
+
+TEST(Session, SameSeedSendsTheSameBytes) {
+  const auto c = echo_case();
+  auto tx = [](const transcript& t) {
+    std::vector<std::uint8_t> all;
+    for (const auto& e : t.entries)
+      if (e.kind == entry_kind::tx_bytes) all.insert(all.end(), e.bytes.begin(), e.bytes.end());
+    return all;
+  };
+  EXPECT_EQ(tx(run(c, reference)), tx(run(c, reference)));
+}
+
+TEST(Session, SilentTargetEndsAtTheHandshakeDeadline) {
+  const auto c = echo_case();
+  const auto t = run(c, [](net::any_io_executor ex) -> std::unique_ptr<transport> {
+    return std::make_unique<silent_transport>(std::move(ex));
+  });
+  EXPECT_FALSE(t.handshake_complete);
+  const auto r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+}
+
+TEST(Session, FloodingTargetIsCutOffByTheHeadLimit) {
+  const auto c = echo_case();
+  const auto t = run(c, [](net::any_io_executor) -> std::unique_ptr<transport> {
+    return std::make_unique<flood_transport>();
+  });
+  EXPECT_FALSE(t.handshake_complete);
+  ASSERT_TRUE(t.handshake_problem.has_value());
+  EXPECT_EQ(*t.handshake_problem, ref::error::head_too_large);
+  // What the target sent is logged only up to a bound.
+  std::size_t logged = 0;
+  for (const auto& e : t.entries) logged += e.bytes.size();
+  EXPECT_LE(logged, 256u * 1024u);
+}
+
+}  // namespace
+}  // namespace wsspec::harness
