@@ -17,4 +17,25 @@ using namespace std::chrono_literals;
 inline const std::vector<std::uint16_t> protocol_error{1002};
 inline const std::vector<std::uint16_t> invalid_payload{1007};
 
+// Cases about the closing handshake itself, where wsspec's Close frame is the stimulus and the
+// close verdict decides the behavior too (as in Autobahn's 7.x cases).
+//
+// The target answers wsspec's Close with a Close carrying one of `codes` (or no code) and, as a
+// server, then closes TCP first (RFC 6455 §5.5.1).
+inline close_expectation answers_close(std::vector<std::uint16_t> codes) {
+  close_expectation c;
+  c.closes = close_expectation::who::harness;
+  c.codes = std::move(codes);
+  c.decides_behavior = true;
+  return c;
+}
+// wsspec's Close frame is invalid: the target fails the connection, answering with one of `codes`
+// (or no code) or closing TCP without a Close frame (RFC 6455 §7.1.7).
+inline close_expectation rejects_close(std::vector<std::uint16_t> codes) {
+  close_expectation c = answers_close(std::move(codes));
+  c.allow_drop = true;
+  c.require_clean = false;
+  return c;
+}
+
 }  // namespace wsspec::cases

@@ -29,9 +29,8 @@ void add_data_frames(catalogue& cat) {
     for (std::size_t i = 0; i < std::size(sizes); ++i) {
       const auto& s = sizes[i];
       const bool chopped = i == 7;
-      const payload_spec payload =
-          op == 1 ? payload_spec::repeat("*", s.length)
-                  : payload_spec::repeat_bytes({0xfe}, s.length);
+      const payload_spec payload = op == 1 ? payload_spec::repeat("*", s.length)
+                                           : payload_spec::repeat_bytes({0xfe}, s.length);
       std::string id = "rfc6455/5.6/" + kind + "-" + std::to_string(s.length);
       if (chopped) id += "-chopped";
       auto c = cat.add(id)

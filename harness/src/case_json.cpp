@@ -192,6 +192,7 @@ json step_json(const step& s) {
         } else if constexpr (std::is_same_v<T, close_step>) {
           json c = {{"code", v.code ? json(*v.code) : json(nullptr)}, {"reason", v.reason}};
           if (v.raw_payload) c["raw"] = payload_json(*v.raw_payload);
+          if (!v.then.empty()) c["then"] = frames_json(v.then);
           return {{"close", c}};
         } else if constexpr (std::is_same_v<T, shutdown_step>) {
           return {{"shutdown", json::object()}};
@@ -233,6 +234,7 @@ step read_step(const json& j, const std::string& where) {
     if (r.has("code")) c.code = r.get<std::uint16_t>("code");
     c.reason = r.get_or<std::string>("reason", "");
     if (r.has("raw")) c.raw_payload = read_payload(r.at("raw"), w + ".raw");
+    if (r.has("then")) c.then = read_frames(r.at("then"), w + ".then");
     return c;
   }
   if (name == "shutdown") return shutdown_step{};
@@ -320,6 +322,11 @@ json to_json(const case_def& c) {
                  {"compare", c.expect.compare == compare_mode::exact ? "exact" : "length"}};
   if (c.expect.fail_before_mark) expect["fail_before_mark"] = *c.expect.fail_before_mark;
   if (c.expect.informational) expect["informational"] = true;
+  if (!c.expect.forbidden_pongs.empty()) {
+    json pongs = json::array();
+    for (const auto& p : c.expect.forbidden_pongs) pongs.push_back(payload_json(p));
+    expect["forbidden_pongs"] = pongs;
+  }
   if (c.expect.handshake) {
     const auto& hx = *c.expect.handshake;
     json jh = {{"outcome", std::string(outcome_word(hx.expect))}};
@@ -440,6 +447,13 @@ case_def case_from_json(const json& j) {
   c.expect.compare = compare == "exact" ? compare_mode::exact : compare_mode::length;
   if (e.has("fail_before_mark")) c.expect.fail_before_mark = e.get<std::string>("fail_before_mark");
   c.expect.informational = e.get_or<bool>("informational", false);
+  if (e.has("forbidden_pongs")) {
+    const json& pongs = e.at("forbidden_pongs");
+    if (!pongs.is_array()) e.fail("forbidden_pongs must be an array of payloads");
+    for (std::size_t i = 0; i < pongs.size(); ++i)
+      c.expect.forbidden_pongs.push_back(
+          read_payload(pongs[i], where + ".expect.forbidden_pongs[" + std::to_string(i) + "]"));
+  }
   if (e.has("handshake")) {
     reader hx(e.at("handshake"), where + ".expect.handshake");
     handshake_expectation x;

@@ -153,8 +153,10 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
     return;
   }
   if (!accepted || !t.handshake_complete) {
-    r.behavior = miss;
-    r.close = close_verdict::failed;
+    // A refusal misses what the case asks for, at the case's level; a 101 response that is itself
+    // invalid breaks a MUST of RFC 6455 §4.2.2 whatever the level.
+    r.behavior = accepted ? verdict::failed : miss;
+    r.close = r.behavior == verdict::failed ? close_verdict::failed : close_verdict::ok;
     std::string why = "the target did not complete a valid opening handshake";
     if (t.http_status) why += " (HTTP " + std::to_string(t.http_status) + ")";
     if (t.handshake_problem) why += ": " + std::string(ref::describe(*t.handshake_problem));
@@ -323,9 +325,13 @@ case_result evaluate(const case_def& c, const transcript& t) {
     return r;
   }
   if (!t.connected) {
-    r.behavior = verdict::error;
-    r.close = close_verdict::error;
-    r.reasons.push_back("the target could not be reached: " + t.connect_error);
+    // The run starts only once the target accepted a connection, so a target that cannot be
+    // reached later stopped serving during the run (it crashed, or hangs): its failure.
+    r.behavior = verdict::failed;
+    r.close = close_verdict::failed;
+    r.reasons.push_back("the target could not be reached (it accepted connections when the run "
+                        "started): " +
+                        t.connect_error);
     return r;
   }
 

@@ -25,7 +25,13 @@ namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t entry_log_cap = 2048;        // bytes kept per logged entry
 constexpr std::size_t total_log_cap = 256 * 1024;  // raw bytes kept per case
+constexpr std::size_t total_log_cap_performance = 16 * 1024;  // ... by a performance case
 constexpr std::size_t control_cap = 4096;          // control payload kept (125 is the limit)
+constexpr std::size_t max_entries = 20000;         // log entries per case
+constexpr std::size_t max_entries_performance = 512;  // a performance case logs its start only
+constexpr std::size_t max_violations = 256;        // rule violations recorded per case
+constexpr std::size_t max_messages = 200000;       // messages and pongs recorded per case
+constexpr std::size_t max_pending = 1 << 20;       // bytes queued for a target that does not read
 
 // A wake-up for a single waiter: it sleeps until notified or until its deadline.
 class signal {
@@ -125,6 +131,25 @@ class runner_state {
 
   // ----- the log ----------------------------------------------------------------------------
   entry& log(entry_kind k, std::string text) {
+    // A target that floods frames cannot grow the log without bound: past the cap, the bulky
+    // kinds of entry are dropped (one note says so) and the rest is still recorded.
+    const bool bulky = k == entry_kind::tx_bytes || k == entry_kind::rx_bytes ||
+                       k == entry_kind::tx_frame || k == entry_kind::rx_frame ||
+                       k == entry_kind::rx_message;
+    const std::size_t cap = c_.performance ? max_entries_performance : max_entries;
+    if (tr_.entries.size() >= cap + (bulky ? 0 : cap / 10)) {
+      scratch_ = entry{};
+      return scratch_;
+    }
+    if (bulky && tr_.entries.size() + 1 == cap) {
+      entry note;
+      note.at = now();
+      note.text = c_.performance ? "the log stops here: a performance case logs only its start"
+                                 : "the log stops here: the target sent more than it can hold";
+      tr_.entries.push_back(std::move(note));
+      scratch_ = entry{};
+      return scratch_;
+    }
     entry e;
     e.at = now();
     e.kind = k;
@@ -135,11 +160,13 @@ class runner_state {
   void log_bytes(entry& e, std::span<const std::uint8_t> bytes) {
     e.size = bytes.size();
     std::size_t keep = std::min(bytes.size(), entry_log_cap);
-    keep = std::min(keep, total_log_cap - std::min(total_log_cap, logged_));
+    const std::size_t total = c_.performance ? total_log_cap_performance : total_log_cap;
+    keep = std::min(keep, total - std::min(total, logged_));
     e.bytes.assign(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(keep));
     logged_ += keep;
   }
   void violation(ref::error e, std::string detail) {
+    if (tr_.violations.size() >= max_violations) return;
     auto& en = log(entry_kind::violation, std::string(ref::describe(e)) +
                                                (detail.empty() ? "" : ": " + detail));
     en.violations.add(e);
@@ -388,12 +415,18 @@ class runner_state {
 
   void queue(std::vector<std::uint8_t> bytes) {
     pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+    queued_total_ += bytes.size();
     tx_signal_.notify();
   }
 
+  // Waits until everything queued so far is written (not what the reader queues meanwhile, such
+  // as pongs for a target that pings without pause), bounded by the case's deadline.
   net::awaitable<void> flush() {
-    while ((!pending_.empty() || writing_) && !write_failed_ && !stop_)
-      co_await drained_signal_.wait_until(clock_type::time_point::max());
+    const std::uint64_t target = queued_total_;
+    const auto deadline = budget_deadline_ + scaled(cfg_.close_timeout);
+    while (written_total_ < target && !write_failed_ && !stop_ &&
+           clock_type::now() < deadline)
+      co_await drained_signal_.wait_until(deadline);
   }
 
   net::awaitable<void> send_bytes(std::vector<std::uint8_t> bytes, std::size_t chop,
@@ -446,10 +479,9 @@ class runner_state {
       }
       out.swap(pending_);
       pending_.clear();
-      writing_ = true;
       write_timer_.expires_at(budget_deadline_ + scaled(cfg_.close_timeout));
       auto r = co_await (t_.write(out) || write_timer_.async_wait(use_tuple));
-      writing_ = false;
+      written_total_ += out.size();
       if (r.index() == 1) {
         write_failed_ = true;
         log(entry_kind::timeout, "the target stopped reading; wsspec gave up writing");
@@ -523,9 +555,11 @@ class runner_state {
     e.header = h;
     e.violations = decoder_.violations();
     e.size = h.length;
-    rx_entry_ = tr_.entries.size() - 1;
+    rx_entry_ = &e == &scratch_ ? static_cast<std::size_t>(-1) : tr_.entries.size() - 1;
+    ++frames_seen_;
     decoder_.violations().for_each([&](ref::error err) {
-      tr_.violations.emplace_back(err, "frame " + std::to_string(++frames_seen_));
+      if (tr_.violations.size() < max_violations)
+        tr_.violations.emplace_back(err, "frame " + std::to_string(frames_seen_));
     });
     frame_is_control_ = ref::is_control(h.opcode);
     if (frame_is_control_) {
@@ -588,7 +622,7 @@ class runner_state {
         violation(ref::error::invalid_utf8, "the target sent text that is not UTF-8");
       }
       msg_.at = now();
-      tr_.messages.push_back(msg_);
+      if (tr_.messages.size() < max_messages) tr_.messages.push_back(msg_);
       log(entry_kind::rx_message, ref::opcode_name(msg_.opcode) + " message, " +
                                       std::to_string(msg_.length) + " bytes");
     }
@@ -598,8 +632,9 @@ class runner_state {
     switch (control_op_) {
       case 0x9: {
         ++tr_.pings;
-        // RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data.
-        if (!tr_.close_sent_at && !stop_) {
+        // RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data (unless the target
+        // sends pings faster than it reads the answers).
+        if (!tr_.close_sent_at && !stop_ && pending_.size() < max_pending) {
           wire_frame f;
           f.opcode = 0xA;
           f.payload = payload_spec::bytes(control_);
@@ -610,7 +645,7 @@ class runner_state {
         return;
       }
       case 0xA:
-        tr_.pongs.push_back(control_);
+        if (tr_.pongs.size() < max_messages) tr_.pongs.push_back(control_);
         return;
       case 0x8: {
         if (tr_.close) return;
@@ -739,7 +774,9 @@ class runner_state {
 
   net::awaitable<void> driver() {
     for (const step& s : c_.steps) {
-      if (ended() || over_budget() || write_failed_) break;
+      // Once the target has closed (and wsspec has answered), the case sends nothing more:
+      // RFC 6455 §5.5.1 allows no data frame after a Close frame.
+      if (ended() || over_budget() || write_failed_ || tr_.close) break;
       co_await run_step(s);
     }
     const auto& close = c_.expect.close;
@@ -786,6 +823,7 @@ class runner_state {
 
   const case_def& c_;
   transport& t_;
+  entry scratch_;
   session_config cfg_;
   ref::role self_;
   transcript tr_;
@@ -816,7 +854,8 @@ class runner_state {
   std::size_t rx_entry_ = static_cast<std::size_t>(-1);
   std::size_t frames_seen_ = 0;
   std::size_t logged_ = 0;
-  bool writing_ = false;
+  std::uint64_t queued_total_ = 0;
+  std::uint64_t written_total_ = 0;
   bool write_failed_ = false;
   bool stop_ = false;
   bool tcp_closed_ = false;

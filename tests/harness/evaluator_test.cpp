@@ -191,12 +191,13 @@ TEST(Evaluator, TargetClosingAnEchoCaseFirstFailsTheCloseVerdict) {
   EXPECT_EQ(evaluate(echo_case(), t).close, close_verdict::failed);
 }
 
-TEST(Evaluator, UnreachableTargetIsAnError) {
+TEST(Evaluator, TargetThatStopsAcceptingConnectionsFails) {
   transcript t;
   t.connect_error = "refused";
   const auto r = evaluate(echo_case(), t);
-  EXPECT_EQ(r.behavior, verdict::error);
-  EXPECT_EQ(r.close, close_verdict::error);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_EQ(r.close, close_verdict::failed);
+  EXPECT_NE(r.reasons.front().find("refused"), std::string::npos);
 }
 
 TEST(Evaluator, HarnessFaultIsAnErrorNeverAFailure) {
@@ -282,6 +283,29 @@ TEST(Evaluator, InformationalHandshakeCaseIsInformationalWhenRejected) {
   EXPECT_EQ(r.close, close_verdict::informational);
 }
 
+TEST(Evaluator, RefusingAHandshakeItShouldAcceptIsNonStrictOnly) {
+  catalogue cat;
+  cat.add("t/hs")
+      .section("4.2.1")
+      .should("accept")
+      .describe("d")
+      .expect_handshake(handshake_expectation{})
+      .send({text("a")})
+      .expect_echo({text_message("a")});
+  const case_def c = cat.cases().front();
+  transcript t;
+  t.connected = true;
+  t.http_status = 400;
+  auto r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::non_strict);
+  EXPECT_EQ(r.close, close_verdict::ok);
+  EXPECT_FALSE(breaks_gate(r, false));
+  t.http_status = 101;  // a 101 the session found invalid
+  r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_EQ(r.close, close_verdict::failed);
+}
+
 TEST(Evaluator, FailFastJudgesWhenTheTargetClosed) {
   catalogue cat;
   cat.add("t/ff")
@@ -341,6 +365,92 @@ TEST(Evaluator, SpecDigestEqualsTheDigestOfTheMaterialisedPayload) {
   const auto bytes = p.materialize();
   EXPECT_EQ(spec_digest(p), payload_digest(bytes.data(), bytes.size()));
   EXPECT_NE(spec_digest(p), spec_digest(payload_spec::repeat("BAsd7&jh23", 1000002)));
+}
+
+// wsspec's Close frame (code `code`) is the stimulus; the close verdict decides the behavior.
+case_def close_case(std::uint16_t code, bool invalid) {
+  catalogue cat;
+  close_expectation ce;
+  ce.codes = invalid ? std::vector<std::uint16_t>{1002} : std::vector<std::uint16_t>{code, 1000};
+  ce.allow_drop = invalid;
+  ce.require_clean = !invalid;
+  ce.decides_behavior = true;
+  cat.add("t/close").section("7.4").must("close").describe("d").close(code).expect({ok({})}, ce);
+  return cat.cases().front();
+}
+
+TEST(Evaluator, CloseThatDecidesBehaviorFailsAWrongAnswerCode) {
+  auto t = opened();
+  clean_close(t, 1012);
+  EXPECT_EQ(evaluate(close_case(1012, false), t).behavior, verdict::ok);
+  clean_close(t, 1002);
+  const auto r = evaluate(close_case(1012, false), t);
+  EXPECT_EQ(r.close, close_verdict::wrong_code);
+  EXPECT_EQ(r.behavior, verdict::failed);
+}
+
+TEST(Evaluator, CloseThatDecidesBehaviorFailsAServerThatKeepsTcpOpen) {
+  auto t = opened();
+  clean_close(t, 1000);
+  t.peer_eof_at.reset();
+  t.we_closed_tcp_at = micros(1200);
+  const auto r = evaluate(close_case(1000, false), t);
+  EXPECT_EQ(r.close, close_verdict::unclean);
+  EXPECT_EQ(r.behavior, verdict::failed);
+}
+
+TEST(Evaluator, InvalidCloseFromWsspecIsRejectedWith1002OrADrop) {
+  auto t = opened();
+  clean_close(t, 1002);
+  EXPECT_EQ(evaluate(close_case(999, true), t).behavior, verdict::ok);
+  // Answering as if the code were valid: the target did not fail the connection.
+  clean_close(t, 1000);
+  EXPECT_EQ(evaluate(close_case(999, true), t).behavior, verdict::failed);
+  // A bare TCP close after wsspec's Close is a way to fail the connection (RFC 6455 §7.1.7).
+  auto drop = opened();
+  drop.close_sent_at = micros(100);
+  drop.harness_closed_first = true;
+  drop.peer_eof_at = micros(150);
+  const auto r = evaluate(close_case(999, true), drop);
+  EXPECT_EQ(r.close, close_verdict::ok);
+  EXPECT_EQ(r.behavior, verdict::ok);
+  // Silence until wsspec gives up is not.
+  drop.peer_eof_at.reset();
+  drop.we_closed_tcp_at = micros(1200);
+  EXPECT_EQ(evaluate(close_case(999, true), drop).behavior, verdict::failed);
+}
+
+TEST(Evaluator, RefusalOutcomeMatchesOnlyWhenTheTargetClosedFirst) {
+  catalogue cat;
+  close_expectation ce;
+  ce.closes = close_expectation::who::any;
+  ce.codes = {1000, 1009};
+  ce.allow_drop = true;
+  cat.add("t/big")
+      .section("10.4")
+      .must("limits")
+      .describe("d")
+      .send({text("Hello")})
+      .expect({ok({text_message("Hello")}), outcome{verdict::informational, {}, true}}, ce);
+  const case_def c = cat.cases().front();
+  auto refused = opened();
+  target_fails(refused, 1009);
+  auto r = evaluate(c, refused);
+  EXPECT_EQ(r.behavior, verdict::informational);
+  EXPECT_EQ(r.close, close_verdict::ok);
+  EXPECT_NE(r.expected.find("and the target closes"), std::string::npos);
+  // No echo and no refusal: wsspec had to close.
+  auto silent = opened();
+  clean_close(silent);
+  EXPECT_EQ(evaluate(c, silent).behavior, verdict::failed);
+}
+
+TEST(Evaluator, ExpectedRunsOfTheSameEventAreCounted) {
+  catalogue cat;
+  cat.add("t/many").section("5.6").must("echo").describe("d").expect_echo(
+      std::vector<expected_event>(1000, text_message("abc")));
+  const auto r = evaluate(cat.cases().front(), opened());
+  EXPECT_NE(r.expected.find("[text 3 B x1000]"), std::string::npos) << r.expected;
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -80,6 +82,53 @@ class flood_transport final : public transport {
   std::size_t reads_ = 0;
 
  private:
+  bool closed_ = false;
+};
+
+// Completes the opening handshake, then sends pings without end and never reads a byte more.
+class ping_flood_transport final : public transport {
+ public:
+  ping_flood_transport() : conn_(server_config()) {}
+  net::awaitable<read_result> read_some(std::span<std::uint8_t> buf) override {
+    // Yield to the other coroutines as a socket would between reads.
+    co_await net::post(co_await net::this_coro::executor, net::use_awaitable);
+    if (closed_) co_return read_result{net::error::operation_aborted, 0};
+    if (!inbox_.empty()) {
+      const std::size_t n = std::min(buf.size(), inbox_.size());
+      std::copy_n(inbox_.begin(), n, buf.begin());
+      inbox_.erase(inbox_.begin(), inbox_.begin() + static_cast<std::ptrdiff_t>(n));
+      co_return read_result{boost::system::error_code{}, n};
+    }
+    // Unmasked empty pings from a server: 0x89 0x00.
+    for (std::size_t i = 0; i + 1 < buf.size(); i += 2) {
+      buf[i] = 0x89;
+      buf[i + 1] = 0x00;
+    }
+    pings_ += buf.size() / 2;
+    co_return read_result{boost::system::error_code{}, buf.size() & ~std::size_t{1}};
+  }
+  net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t> data) override {
+    if (conn_.state() == ref::connection_state::connecting) {
+      std::vector<std::uint8_t> copy(data.begin(), data.end());
+      conn_.receive(std::span<std::uint8_t>(copy));
+      const auto out = conn_.output();
+      inbox_.insert(inbox_.end(), out.begin(), out.end());
+      conn_.consume_output(out.size());
+    }
+    co_return boost::system::error_code{};
+  }
+  void shutdown_send() override {}
+  void close() override { closed_ = true; }
+  std::size_t pings_ = 0;
+
+ private:
+  static ref::connection_config server_config() {
+    ref::connection_config c;
+    c.self = ref::role::server;
+    return c;
+  }
+  ref::connection conn_;
+  std::vector<std::uint8_t> inbox_;
   bool closed_ = false;
 };
 
@@ -170,6 +219,22 @@ TEST(Session, FloodingTargetIsCutOffByTheHeadLimit) {
   std::size_t logged = 0;
   for (const auto& e : t.entries) logged += e.bytes.size();
   EXPECT_LE(logged, 256u * 1024u);
+}
+
+TEST(Session, PingFloodEndsAtTheDeadlineWithBoundedRecords) {
+  auto c = echo_case();
+  c.budget = 300ms;
+  ping_flood_transport* flood = nullptr;
+  const auto t = run(c, [&](net::any_io_executor) -> std::unique_ptr<transport> {
+    auto p = std::make_unique<ping_flood_transport>();
+    flood = p.get();
+    return p;
+  });
+  EXPECT_TRUE(t.handshake_complete);
+  EXPECT_GT(t.pings, 1000u);
+  EXPECT_LE(t.entries.size(), 25000u);
+  const auto r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::failed);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command against a WebSocket echo server started for it on a free port.
 #
-#   run_peer.sh [--no-deflate] [--needs PEER]... [--wsspec PATH] [--wait SECONDS] SERVER -- COMMAND...
+#   run_peer.sh [--no-deflate] [--needs PEER]... [--wsspec PATH] [--wait SECONDS] \
+#               SERVER -- COMMAND...
 #
 # SERVER is python-websockets or node-ws (the peers in tests/peers/), or reference (the reference
 # echo server, `wsspec echo-server`; --wsspec or $WSSPEC names the program). The server binds
@@ -12,13 +13,17 @@
 #
 # Exit status: COMMAND's; 77 (ctest's skip code) when python3-websockets or node is missing;
 # 2 when the server did not come up within --wait seconds (default 20) or node-ws's packages are
-# not installed. The server is stopped on every exit path.
+# not installed. The server is stopped on every exit path. $WSSPEC_PYTHON overrides the Python
+# interpreter (/usr/bin/python3, which Debian's python3-websockets is installed for).
 #
-# Example: run_peer.sh node-ws -- build/peers/tools/wsspec test-server ws://127.0.0.1:{port}/ --out out
+# Example:
+#   run_peer.sh node-ws -- build/default/tools/wsspec test-server ws://127.0.0.1:{port}/ --out out
 set -euo pipefail
 
-peers_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../peers" && pwd)"
-python=/usr/bin/python3
+here="${BASH_SOURCE[0]%/*}"
+[[ "$here" != "${BASH_SOURCE[0]}" ]] || here=.
+peers_dir="$(cd "$here/../peers" && pwd)"
+python="${WSSPEC_PYTHON:-/usr/bin/python3}"
 deflate_flag=()
 needs=()
 wsspec="${WSSPEC:-}"
@@ -84,8 +89,10 @@ esac
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/run_peer.XXXXXX")"
 server_pid=""
+command_pid=""
 # shellcheck disable=SC2317  # called by the EXIT trap
 stop_server() {
+  if [[ -n "$command_pid" ]]; then kill -TERM "$command_pid" 2>/dev/null || true; fi
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
     # Give it 5 s to exit on its own, then kill it.
@@ -102,6 +109,8 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Created here: the background job opens it only after this script has started polling it.
+: >"$work/server.log"
 "${start[@]}" ${deflate_flag[@]+"${deflate_flag[@]}"} >"$work/server.log" 2>&1 &
 server_pid=$!
 
@@ -127,8 +136,13 @@ done
 export WSSPEC_PEER_PORT="$port"
 export WSSPEC_PEER_URL="ws://127.0.0.1:$port/"
 command=("${command[@]//\{port\}/$port}")
+# In the background so that a signal to this script is handled at once, not when COMMAND ends;
+# COMMAND keeps this script's standard input.
+"${command[@]}" <&0 &
+command_pid=$!
 status=0
-"${command[@]}" || status=$?
+wait "$command_pid" || status=$?
+command_pid=""
 if ((status != 0 && status != 77)) && [[ -s "$work/server.log" ]]; then
   echo "run_peer.sh: $server server output:" >&2
   cat "$work/server.log" >&2

@@ -311,7 +311,7 @@ TEST_P(Utf8FailFast, EveryTwoChunkSplit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, Utf8FailFast, testing::ValuesIn(utf8_rows()),
-                         [](const auto& info) { return info.param.label; });
+                         [](const auto& p) { return p.param.label; });
 
 // RFC 6455 §8.1: a text message is valid UTF-8 as a whole; a frame boundary may fall inside a
 // code point (§5.4 fragments are arbitrary), the message's end may not.
@@ -437,7 +437,7 @@ TEST_P(MessageSizeLimit, CheckedOnEachHeader) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, MessageSizeLimit, testing::ValuesIn(size_rows()),
-                         [](const auto& info) { return info.param.label; });
+                         [](const auto& p) { return p.param.label; });
 
 TEST(MessageAssembler, LimitAppliesToEachMessageSeparately) {
   assembler_config c;
@@ -550,10 +550,14 @@ TEST(CompressedMessage, EmptyMessage) {
   ASSERT_EQ(feed(a, opcode::text, true, wire, true), std::nullopt);
   EXPECT_EQ(a.ready(), assembled::message);
   EXPECT_TRUE(a.message().empty());
-  // RFC 7692 §7.2.3.6: an empty message may also be sent as a frame with no payload at all.
-  ASSERT_EQ(feed(a, opcode::binary, true, {}, true), std::nullopt);
+  // RFC 7692 §7.2.3.6: an empty stored block, 0x00, carries no data.
+  ASSERT_EQ(feed(a, opcode::binary, true, bytes{0x00}, true), std::nullopt);
   EXPECT_EQ(a.ready(), assembled::message);
   EXPECT_TRUE(a.message().empty());
+  // Fragmented: an empty first frame with RSV1, the data in the continuation.
+  ASSERT_EQ(feed(a, opcode::text, false, {}, true), std::nullopt);
+  ASSERT_EQ(feed(a, opcode::continuation, true, hello_compressed), std::nullopt);
+  EXPECT_EQ(a.message(), to_bytes("Hello"));
 }
 
 // RFC 6455 §8.1 applies to the decompressed text (RFC 7692 §6.2 decompresses before the text is

@@ -1,0 +1,80 @@
+// Opening-handshake builders for server-role families: request heads written line by line (the
+// session fills in "{host}", "{target}" and "{key}"), the acceptable answers, and the echo that
+// shows an accepted connection works.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/builders.hpp"
+#include "wsspec/reference/http_head.hpp"
+
+namespace wsspec::cases {
+
+// The field lines of a valid RFC 6455 §4.1 request, in the usual order.
+inline std::vector<std::string> valid_fields() {
+  return {"Host: {host}", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: {key}",
+          "Sec-WebSocket-Version: 13"};
+}
+
+// The valid field lines with the field `name` replaced by `lines` in its place (none: left out).
+inline std::vector<std::string> valid_fields_with(std::string_view name,
+                                                  std::vector<std::string> lines) {
+  std::vector<std::string> out;
+  for (auto& f : valid_fields()) {
+    const auto colon = f.find(':');
+    if (ref::iequals(std::string_view(f).substr(0, colon), name)) {
+      out.insert(out.end(), lines.begin(), lines.end());
+    } else {
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+// A request head: the request line, the field lines, each ended by CRLF, then the empty line.
+inline std::string request_head(std::string_view request_line,
+                                const std::vector<std::string>& fields) {
+  std::string s(request_line);
+  s += "\r\n";
+  for (const auto& f : fields) s += f + "\r\n";
+  return s + "\r\n";
+}
+
+// The usual request line and valid fields plus `more`.
+inline std::string valid_request_plus(const std::vector<std::string>& more) {
+  auto fields = valid_fields();
+  fields.insert(fields.end(), more.begin(), more.end());
+  return request_head("GET {target} HTTP/1.1", fields);
+}
+
+inline handshake_expectation handshake_accepted() {
+  return {};
+}
+
+// A rejection with one of `statuses` (none listed: any 4xx or 5xx).
+inline handshake_expectation handshake_rejected(std::vector<int> statuses = {}) {
+  handshake_expectation h;
+  h.expect = handshake_expectation::outcome::reject;
+  h.statuses = std::move(statuses);
+  return h;
+}
+
+// Either answer; a rejection is still judged by `statuses`.
+inline handshake_expectation handshake_either(std::vector<int> statuses = {}) {
+  handshake_expectation h;
+  h.expect = handshake_expectation::outcome::either;
+  h.statuses = std::move(statuses);
+  return h;
+}
+
+// The message a case sends once the handshake was accepted: its echo shows the connection is
+// usable.
+inline constexpr std::string_view after_handshake = "Hello after the opening handshake";
+
+inline case_builder& echo_after_handshake(case_builder& c) {
+  return c.send({text(after_handshake)}).expect_echo({text_message(after_handshake)});
+}
+
+}  // namespace wsspec::cases

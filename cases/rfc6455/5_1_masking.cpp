@@ -1,0 +1,156 @@
+// RFC 6455 §5.1 and §5.3 masking (server role): the server fails the connection on any frame the
+// client sent unmasked, unmasks with whatever key the client chose, and never masks its own
+// frames (the observer flags a masked server frame in every case; the cases here check it on
+// purpose).
+#include <string>
+#include <vector>
+
+#include "common/builders.hpp"
+
+namespace wsspec::cases {
+namespace {
+
+constexpr const char* close_on_unmasked =
+    "The server MUST close the connection upon receiving a frame that is not masked. In this "
+    "case, a server MAY send a Close frame with a status code of 1002 (protocol error) as "
+    "defined in Section 7.4.1.";
+constexpr const char* server_does_not_mask =
+    "A server MUST NOT mask any frames that it sends to the client.";
+constexpr const char* any_key =
+    "The masking key is a 32-bit value chosen at random by the client. When preparing a masked "
+    "frame, the client MUST pick a fresh masking key from the set of allowed 32-bit values. [...] "
+    "Octet i of the transformed data (\"transformed-octet-i\") is the XOR of octet i of the "
+    "original data (\"original-octet-i\") with octet at index i modulo 4 of the masking key "
+    "(\"masking-key-octet-j\")";
+
+wire_frame unmasked(wire_frame f) {
+  f.masked = false;
+  return f;
+}
+
+wire_frame keyed(wire_frame f, ref::mask_key key) {
+  f.masked = true;
+  f.key = key;
+  return f;
+}
+
+void add_masking(catalogue& cat) {
+  // ----- an unmasked frame fails the connection --------------------------------------------
+  struct unmasked_row {
+    const char* slug;
+    std::vector<wire_frame> frames;
+    const char* description;
+  };
+  const unmasked_row rows[] = {
+      {"unmasked-text",
+       {unmasked(text("Hello, world"))},
+       "Send an unmasked text frame; the server fails the connection (Close 1002 or a TCP "
+       "close) without echoing it."},
+      {"unmasked-empty-text",
+       {unmasked(text(""))},
+       "Send an unmasked empty text frame (no payload to unmask, the mask bit alone is "
+       "wrong); the server fails the connection without echoing it."},
+      {"unmasked-binary",
+       {unmasked(binary(hex("00ff10e0")))},
+       "Send an unmasked binary frame; the server fails the connection without echoing it."},
+      {"unmasked-ping",
+       {unmasked(ping("unmasked ping"))},
+       "Send an unmasked Ping; the server fails the connection."},
+      {"unmasked-pong",
+       {unmasked(pong("unmasked pong"))},
+       "Send an unmasked unsolicited Pong; the server fails the connection."},
+      {"unmasked-close",
+       {unmasked(close_frame(1000))},
+       "Send an unmasked Close 1000; the server fails the connection with 1002 (or a TCP "
+       "close) rather than completing a normal closing handshake."},
+      {"unmasked-continuation",
+       {text("Hello, ", false), unmasked(continuation("world"))},
+       "Send a masked first fragment of a text message, then its final fragment unmasked; the "
+       "server fails the connection without delivering the message."},
+  };
+  for (const auto& r : rows) {
+    cat.add(std::string("rfc6455/5.1/") + r.slug)
+        .section("5.1")
+        .roles(role_set::server)
+        .must(close_on_unmasked)
+        .describe(r.description)
+        .send(r.frames)
+        .expect_fail(protocol_error);
+  }
+  cat.add("rfc6455/5.1/unmasked-after-echo")
+      .section("5.1")
+      .roles(role_set::server)
+      .must(close_on_unmasked)
+      .describe(
+          "Send a masked text message and wait for its echo, then an unmasked one; the server "
+          "echoes the first and fails the connection on the second.")
+      .send({text("first, masked")})
+      .await(1)
+      .send({unmasked(text("second, unmasked"))})
+      .expect_fail(protocol_error, {text_message("first, masked")});
+
+  // ----- any key unmasks ---------------------------------------------------------------------
+  struct key_row {
+    const char* slug;
+    ref::mask_key key;
+    const char* description;
+  };
+  const key_row keys[] = {
+      {"mask-key-zero",
+       {0x00, 0x00, 0x00, 0x00},
+       "Send a text frame masked with the all-zero key (the payload appears as is on the wire, "
+       "but the mask bit is set); the server accepts it and echoes the text."},
+      {"mask-key-all-ones",
+       {0xff, 0xff, 0xff, 0xff},
+       "Send a text frame masked with the key ff ff ff ff; the server unmasks it and echoes "
+       "the text."},
+  };
+  const std::string odd_length = "Unmask me with any key";
+  for (const auto& k : keys) {
+    cat.add(std::string("rfc6455/5.3/") + k.slug)
+        .section("5.3")
+        .roles(role_set::server)
+        .must(any_key)
+        .describe(k.description)
+        .send({keyed(text(odd_length), k.key)})
+        .expect_echo({text_message(odd_length)});
+  }
+  cat.add("rfc6455/5.3/fragments-with-different-keys")
+      .section("5.3")
+      .roles(role_set::server)
+      .must(any_key)
+      .describe(
+          "Send a text message in three fragments, each masked with its own key (one of them "
+          "with a payload that is not a multiple of 4 bytes); the server unmasks each frame with "
+          "its own key and echoes the whole message.")
+      .send({keyed(text("Hello", false), {0x01, 0x02, 0x03, 0x04}),
+             keyed(continuation(", wo", false), {0xa5, 0x5a, 0xc3, 0x3c}),
+             keyed(continuation("rld"), {0x80, 0x00, 0xff, 0x7f})})
+      .expect_echo({text_message("Hello, world")});
+
+  // ----- the server never masks ----------------------------------------------------------------
+  cat.add("rfc6455/5.1/server-frames-unmasked")
+      .section("5.1")
+      .roles(role_set::server)
+      .must(server_does_not_mask)
+      .describe(
+          "Send a masked text and a masked binary message; the server echoes both in unmasked "
+          "frames (a masked frame from the server is a violation wsspec reports).")
+      .send({text("echo me unmasked"), binary(hex("0102030405"))})
+      .expect_echo({text_message("echo me unmasked"), binary_message(hex("0102030405"))});
+  cat.add("rfc6455/5.1/server-pong-unmasked")
+      .section("5.1")
+      .roles(role_set::server)
+      .must(server_does_not_mask)
+      .describe(
+          "Send a masked Ping; the server answers with a Pong carrying the unmasked application "
+          "data, in an unmasked frame.")
+      .send({ping("masked ping data")})
+      .expect_echo({pong_of("masked ping data")});
+}
+
+}  // namespace
+
+WSSPEC_FAMILY(6455, "5.1", add_masking);
+
+}  // namespace wsspec::cases
