@@ -315,7 +315,10 @@ case_result evaluate(const case_def& c, const transcript& t) {
       }
       e = e.empty() ? h : h + "; " + e;
     }
-    r.expected = e + (e.empty() ? "" : "; ") + describe_close_expectation(c.expect.close);
+    const bool rejection = c.expect.handshake &&
+                           c.expect.handshake->expect == handshake_expectation::outcome::reject;
+    r.expected =
+        rejection ? e : e + (e.empty() ? "" : "; ") + describe_close_expectation(c.expect.close);
   }
 
   if (!t.harness_error.empty()) {

@@ -1622,5 +1622,34 @@ TEST(FailTheConnection, MessagesBeforeTheErrorAreDelivered) {
   }
 }
 
+// Input after a complete message waits until the application took that message, so an echo
+// goes out before the Close of a later broken frame, even when both arrived in one read.
+TEST(FailTheConnection, AnswerToAnEarlierMessageGoesOutBeforeTheClose) {
+  const bytes input = cat({from_client(fin | op_text, to_bytes("first")),
+                           from_client(fin | op_ping, to_bytes("ping")), from_client(fin | 0x3)});
+  for (const auto& cuts : cut_plans(input.size())) {
+    SCOPED_TRACE(describe(cuts));
+    auto e = open_pair();
+    bytes copy = input;
+    std::size_t from = 0;
+    for (std::size_t to : cuts) {
+      e->server.receive(std::span<std::uint8_t>(copy).subspan(from, to - from));
+      from = to;
+      while (auto ev = e->server.next_event())
+        if (auto* m = std::get_if<message_event>(&*ev)) e->server.send_message(m->op, m->data);
+    }
+    e->server.receive(std::span<std::uint8_t>(copy).subspan(from));
+    while (auto ev = e->server.next_event())
+      if (auto* m = std::get_if<message_event>(&*ev)) e->server.send_message(m->op, m->data);
+    const auto got = decode(take(e->server), role::client);
+    ASSERT_EQ(got.frames.size(), 3u);
+    EXPECT_EQ(got.frames[0].header.opcode, op_text);
+    EXPECT_EQ(to_text(got.frames[0].payload), "first");
+    EXPECT_EQ(got.frames[1].header.opcode, op_pong);
+    EXPECT_EQ(got.frames[2].header.opcode, op_close);
+    EXPECT_EQ(close_code_of(got.frames[2]), 1002);
+  }
+}
+
 }  // namespace
 }  // namespace wsspec::ref
