@@ -17,13 +17,12 @@ constexpr const char* fragments_rule =
     "messages.";
 
 constexpr const char* limits_note =
-    "Autobahn checks only the echo's type and length and fails a target that refuses the "
+    "Autobahn checks only the echo's type and length, and fails a target that refuses the "
     "message. wsspec compares the echo exactly (its digest is computed as the bytes arrive, so "
     "this costs nothing) and, since RFC 6455 sets no size an endpoint must accept, reports a "
-    "target that refuses the message (closing with 1009 or dropping the connection) as "
-    "INFORMATIONAL (1009, or 1008 for a limit on something else than size, such as the number "
-    "of frames). An altered echo, or neither an echo nor a refusal within the budget, is "
-    "FAILED.";
+    "refusal as INFORMATIONAL: the target closes first with 1009 (or 1008, for a limit on "
+    "something other than size, such as the number of frames) or drops the connection. An "
+    "altered echo, or neither an echo nor a refusal within the budget, is FAILED.";
 
 constexpr std::uint64_t kib = 1024;
 constexpr std::uint64_t mib = 1024 * kib;
@@ -92,13 +91,12 @@ void add_limits(catalogue& cat) {
     }
 
     // Autobahn 9.3.x / 9.4.x: a 4 MiB message in frames of 64 bytes up to one 4 MiB frame.
-    const std::uint64_t fragments[] = {64,       256,       kib,      4 * kib, 16 * kib,
+    const std::uint64_t fragments[] = {64,       256,       kib,     4 * kib, 16 * kib,
                                        64 * kib, 256 * kib, 1 * mib, 4 * mib};
     const auto four = filler(op, 4 * mib);
     for (std::size_t i = 0; i < std::size(fragments); ++i) {
       const std::uint64_t frames = 4 * mib / fragments[i];
-      auto c = cat.add("rfc6455/10.4/" + kind + "-4mib-in-" + slug_size(fragments[i]) +
-                       "-frames")
+      auto c = cat.add("rfc6455/10.4/" + kind + "-4mib-in-" + slug_size(fragments[i]) + "-frames")
                    .section("10.4")
                    .must(std::string(limits_requirement) + fragments_rule)
                    .autobahn((op == 1 ? "9.3." : "9.4.") + std::to_string(i + 1))
@@ -121,17 +119,18 @@ void add_limits(catalogue& cat) {
     const std::size_t chops[] = {64, 128, 256, 512, 1024, 2048};
     const auto one = filler(op, mib);
     for (std::size_t i = 0; i < std::size(chops); ++i) {
-      auto c = cat.add("rfc6455/10.4/" + kind + "-1mib-in-" + slug_size(chops[i]) + "-writes")
-                   .section("10.4")
-                   .must(limits_requirement)
-                   .autobahn((op == 1 ? "9.5." : "9.6.") + std::to_string(i + 1))
-                   .describe("Send a " + kind + " message of 1 MiB in one frame, written to "
-                             "TCP in pieces of " + human_size(chops[i]) +
-                             "; the target echoes it unchanged, or refuses it with 1009.")
-                   .note(limits_note)
-                   .performance()
-                   .budget(budget_for(mib, std::chrono::milliseconds(mib / chops[i] / 8)))
-                   .send_chopped({frame(op, one)}, chops[i]);
+      auto c =
+          cat.add("rfc6455/10.4/" + kind + "-1mib-in-" + slug_size(chops[i]) + "-writes")
+              .section("10.4")
+              .must(limits_requirement)
+              .autobahn((op == 1 ? "9.5." : "9.6.") + std::to_string(i + 1))
+              .describe("Send a " + kind + " message of 1 MiB in one frame, written to TCP in " +
+                        "pieces of " + human_size(chops[i]) +
+                        "; the target echoes it unchanged, or refuses it with 1009.")
+              .note(limits_note)
+              .performance()
+              .budget(budget_for(mib, std::chrono::milliseconds(mib / chops[i] / 8)))
+              .send_chopped({frame(op, one)}, chops[i]);
       expect_echo_or_refusal(c, op, one);
     }
   }
@@ -142,9 +141,10 @@ void add_limits(catalogue& cat) {
                .section("10.4")
                .must(std::string(limits_requirement) + fragments_rule)
                .autobahn("10.1.1")
-               .describe("Send a text message of 64 KiB as 51 frames (50 of 1300 bytes and a "
-                         "last one of 536); the target echoes it unchanged, or refuses it with "
-                         "1009.")
+               .describe(
+                   "Send a text message of 64 KiB as 51 frames (50 of 1300 bytes and a "
+                   "last one of 536); the target echoes it unchanged, or refuses it with "
+                   "1009.")
                .note(std::string(limits_note) +
                      " Autobahn's 10.1.1 also checks that Autobahn itself sent 51 frames; the "
                      "target only has to echo.")

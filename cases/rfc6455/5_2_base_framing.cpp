@@ -8,7 +8,7 @@ namespace wsspec::cases {
 namespace {
 
 constexpr const char* rsv_requirement =
-    "RSV1, RSV2, RSV3:  1 bit each  MUST be 0 unless an extension is negotiated that defines "
+    "RSV1, RSV2, RSV3:  1 bit each [...] MUST be 0 unless an extension is negotiated that defines "
     "meanings for non-zero values.  If a nonzero value is received and none of the negotiated "
     "extensions defines the meaning of such a nonzero value, the receiving endpoint MUST _Fail "
     "the WebSocket Connection_.";
@@ -21,6 +21,10 @@ constexpr const char* opcode_requirement =
 constexpr const char* ignored_note =
     "Autobahn scores a target that ignores the frame as behavior OK (only its close verdict "
     "fails); wsspec fails it, since the target MUST fail the connection.";
+
+constexpr const char* before_note =
+    " Failing before echoing the valid first message is NON-STRICT, as in Autobahn: that message "
+    "was valid.";
 
 constexpr const char* hello = "Hello, world!";
 constexpr const char* after_ping = "sent after the invalid frame";
@@ -73,8 +77,8 @@ void add_violation(catalogue& cat, const violation& v) {
                .must(v.requirement)
                .autobahn(v.autobahn)
                .describe(d)
-               .note(v.note.empty() ? std::string(ignored_note)
-                                    : std::string(ignored_note) + " " + v.note);
+               .note(std::string(ignored_note) + (v.valid_first ? before_note : "") +
+                     (v.note.empty() ? "" : " " + v.note));
   switch (v.how) {
     case writes::one:
       c.send(frames);

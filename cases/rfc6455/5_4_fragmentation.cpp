@@ -160,10 +160,11 @@ void add_fragmentation(catalogue& cat) {
               "continuation frame 'fragment3' (no message is in progress any more) and a text "
               "frame 'fragment4', in one write; the target echoes 'fragment1fragment2', then "
               "fails the connection with 1002.")
-          .note(ignored_note)
+          .note(std::string(ignored_note) +
+                " Failing before echoing the valid first message is NON-STRICT, as in Autobahn: "
+                "that message was valid.")
           .send({first("fragment1"), last("fragment2"), middle("fragment3"), text("fragment4")})
           .expect_fail(protocol_error, {text_message("fragment1fragment2")});
-  // Failing before echoing the valid message is only NON-STRICT: that message was valid.
   after.def().expect.outcomes.push_back(non_strict({}));
 
   // Autobahn 5.16, 5.17: twice, a continuation frame first, then a fragmented text message.

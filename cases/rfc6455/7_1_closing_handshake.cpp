@@ -12,7 +12,7 @@ constexpr const char* answer_requirement =
     "endpoint typically echos the status code it received.) [...] After both sending and "
     "receiving a Close message, an endpoint considers the WebSocket connection closed and MUST "
     "close the underlying TCP connection. The server MUST close the underlying TCP connection "
-    "immediately";
+    "immediately; the client SHOULD wait for the server to close the connection";
 
 constexpr const char* nothing_after_requirement =
     "The application MUST NOT send any more data frames after sending a Close frame. If an "
@@ -45,8 +45,9 @@ void add_closing_handshake(catalogue& cat) {
       .section("5.5.1")
       .must(answer_requirement)
       .autobahn("7.1.1")
-      .describe("Send the text message 'Hello World!'; once it is echoed, wsspec closes with "
-                "1000 and the target answers with 1000 and closes TCP.")
+      .describe(
+          "Send the text message 'Hello World!'; once it is echoed, wsspec closes with "
+          "1000 and the target answers with 1000 and closes TCP.")
       .note(close_note)
       .send({text(hello)})
       .expect({ok({text_message(hello)})}, answers_close({1000}));
@@ -75,7 +76,8 @@ void add_closing_handshake(catalogue& cat) {
         .must(nothing_after_requirement)
         .autobahn(a.autobahn)
         .describe(std::string("Send a Close frame (1000) followed, in the same write, by ") +
-                  a.what + "; the target answers the Close with 1000, ignores what follows it "
+                  a.what +
+                  "; the target answers the Close with 1000, ignores what follows it "
                   "and closes TCP.")
         .note(a.note)
         .close_then(1000, {a.frame})
@@ -86,9 +88,10 @@ void add_closing_handshake(catalogue& cat) {
       .section("5.5.1")
       .must(nothing_after_requirement)
       .autobahn("7.1.5")
-      .describe("Send a text fragment 'fragment1' with FIN clear, then a Close frame (1000) "
-                "followed in the same write by the final continuation 'fragment2'; the target "
-                "answers the Close with 1000 and never delivers the message.")
+      .describe(
+          "Send a text fragment 'fragment1' with FIN clear, then a Close frame (1000) "
+          "followed in the same write by the final continuation 'fragment2'; the target "
+          "answers the Close with 1000 and never delivers the message.")
       .note(close_note)
       .send({text("fragment1", false)})
       .close_then(1000, {continuation("fragment2")})
@@ -99,17 +102,20 @@ void add_closing_handshake(catalogue& cat) {
   const auto big = payload_spec::repeat(filler, 256 * 1024);
   cat.add("rfc6455/5.5.1/messages-before-close")
       .section("5.5.1")
-      .may("An endpoint MAY delay sending a Close frame until its current message is sent [...] "
-           "However, there is no guarantee that the endpoint that has already sent a Close frame "
-           "will continue to process data.")
+      .may(
+          "An endpoint MAY delay sending a Close frame until its current message is sent [...] "
+          "However, there is no guarantee that the endpoint that has already sent a Close frame "
+          "will continue to process data.")
       .autobahn("7.1.6")
-      .describe("Send a 256 KiB text message, the text message 'Hello World!', a Close frame "
-                "(1000) and a Ping back to back; the target echoes both messages, then answers "
-                "the Close. Dropping the echoes is allowed and reported as INFORMATIONAL.")
-      .note("Autobahn always reports INFORMATIONAL. wsspec reports OK when the target echoed "
-            "both messages before its Close, INFORMATIONAL when it left echoes out (the RFC "
-            "allows it), and FAILED when it sends a data frame after its own Close frame or "
-            "breaks any other rule on the way.")
+      .describe(
+          "Send a 256 KiB text message, the text message 'Hello World!', a Close frame "
+          "(1000) and a Ping back to back; the target echoes both messages, then answers "
+          "the Close. Dropping the echoes is allowed and reported as INFORMATIONAL.")
+      .note(
+          "Autobahn always reports INFORMATIONAL. wsspec reports OK when the target echoed "
+          "both messages before its Close, INFORMATIONAL when it left echoes out (the RFC "
+          "allows it), and FAILED when it sends a data frame after its own Close frame or "
+          "breaks any other rule on the way.")
       .send({frame(1, big), text(hello)})
       .close_then(1000, {ping()})
       .expect({ok({message_of(1, big), text_message(hello)}),
@@ -128,8 +134,8 @@ void add_closing_handshake(catalogue& cat) {
   const valid_body valid[] = {
       {"close-empty-body", "7.3.1", "a Close frame without a body", std::nullopt, ""},
       {"close-code-only", "7.3.3", "a Close frame with code 1000 and no reason", 1000, ""},
-      {"close-code-and-reason", "7.3.4", "a Close frame with code 1000 and the reason 'Hello "
-       "World!'", 1000, hello},
+      {"close-code-and-reason", "7.3.4",
+       "a Close frame with code 1000 and the reason 'Hello World!'", 1000, hello},
       {"close-reason-123-bytes", "7.3.5",
        "a Close frame with code 1000 and a 123-byte reason (a 125-byte body, the most a control "
        "frame may carry)",
@@ -151,21 +157,24 @@ void add_closing_handshake(catalogue& cat) {
       .section("5.5.1")
       .must(body_requirement)
       .autobahn("7.3.2")
-      .describe("Send a Close frame whose body is the single byte 'a' (too short for a status "
-                "code); the target fails the connection with 1002.")
+      .describe(
+          "Send a Close frame whose body is the single byte 'a' (too short for a status "
+          "code); the target fails the connection with 1002.")
       .note(close_note)
       .close_raw(payload_spec::text("a"))
       .expect({ok({})}, rejects_close(protocol_error));
 
   cat.add("rfc6455/5.5/close-frame-126-bytes")
       .section("5.5")
-      .must("All control frames MUST have a payload length of 125 bytes or less and MUST NOT be "
-            "fragmented. [...] (§10.7) Incoming data MUST always be validated by both clients "
-            "and servers.")
+      .must(
+          "All control frames MUST have a payload length of 125 bytes or less and MUST NOT be "
+          "fragmented. [...] (§10.7) Incoming data MUST always be validated by both clients "
+          "and servers.")
       .autobahn("7.3.6")
-      .describe("Send a Close frame with code 1000 and a 124-byte reason: a 126-byte body, one "
-                "more than a control frame may carry; the target fails the connection with "
-                "1002.")
+      .describe(
+          "Send a Close frame with code 1000 and a 124-byte reason: a 126-byte body, one "
+          "more than a control frame may carry; the target fails the connection with "
+          "1002.")
       .note(close_note)
       .close(1000, std::string(124, '*'))
       .expect({ok({})}, rejects_close(protocol_error));
@@ -173,14 +182,16 @@ void add_closing_handshake(catalogue& cat) {
   const auto bad_utf8 = hex("cebae1bdb9cf83cebcceb5eda080656469746564");
   cat.add("rfc6455/5.5.1/close-reason-invalid-utf8")
       .section("5.5.1")
-      .must("Following the 2-byte integer, the body MAY contain UTF-8-encoded data with value "
-            "/reason/ [...] (§8.1) When an endpoint is to interpret a byte stream as UTF-8 but "
-            "finds that the byte stream is not, in fact, a valid UTF-8 stream, that endpoint "
-            "MUST _Fail the WebSocket Connection_.")
+      .must(
+          "Following the 2-byte integer, the body MAY contain UTF-8-encoded data with value "
+          "/reason/ [...] (§8.1) When an endpoint is to interpret a byte stream as UTF-8 but "
+          "finds that the byte stream is not, in fact, a valid UTF-8 stream, that endpoint "
+          "MUST _Fail the WebSocket Connection_.")
       .autobahn("7.5.1")
-      .describe("Send a Close frame with code 1000 and a reason that is not UTF-8 (an encoded "
-                "UTF-16 surrogate, U+D800, inside Greek text); the target fails the connection "
-                "with 1007 (or 1002).")
+      .describe(
+          "Send a Close frame with code 1000 and a reason that is not UTF-8 (an encoded "
+          "UTF-16 surrogate, U+D800, inside Greek text); the target fails the connection "
+          "with 1007 (or 1002).")
       .note(close_note)
       .close(1000, std::string(bad_utf8.begin(), bad_utf8.end()))
       .expect({ok({})}, rejects_close({1007, 1002}));

@@ -80,10 +80,11 @@ void add_status_codes(catalogue& cat) {
     if (*v.autobahn) {
       c.autobahn(v.autobahn).note(wrong_code_note);
     } else {
-      c.note("Beyond Autobahn, whose 7.7.x list predates the code: IANA's WebSocket Close Code "
-             "Number Registry assigns 1012 (Service Restart), 1013 (Try Again Later) and 1014 "
-             "(Bad Gateway), so a Close carrying it is valid and must not be treated as a "
-             "protocol error.");
+      c.note(
+          "Beyond Autobahn, whose 7.7.x list predates the code: IANA's WebSocket Close Code "
+          "Number Registry assigns 1012 (Service Restart), 1013 (Try Again Later) and 1014 "
+          "(Bad Gateway), so a Close carrying it is valid and must not be treated as a "
+          "protocol error.");
     }
   }
 
@@ -95,12 +96,12 @@ void add_status_codes(catalogue& cat) {
     const char* text;
   };
   const invalid_code invalid[] = {
-      {0, "7.9.1", "7.4.2", unused_range},        {999, "7.9.2", "7.4.2", unused_range},
-      {1004, "7.9.3", "7.4.1", reserved_1004},    {1005, "7.9.4", "7.4.1", never_on_wire},
-      {1006, "7.9.5", "7.4.1", never_on_wire},    {1015, "", "7.4.1", never_on_wire},
-      {1016, "7.9.6", "7.4.2", protocol_range},   {1100, "7.9.7", "7.4.2", protocol_range},
-      {2000, "7.9.8", "7.4.2", protocol_range},   {2999, "7.9.9", "7.4.2", protocol_range},
-      {5000, "7.13.1", "11.7", registry_range},   {65535, "7.13.2", "11.7", registry_range},
+      {0, "7.9.1", "7.4.2", unused_range},      {999, "7.9.2", "7.4.2", unused_range},
+      {1004, "7.9.3", "7.4.1", reserved_1004},  {1005, "7.9.4", "7.4.1", never_on_wire},
+      {1006, "7.9.5", "7.4.1", never_on_wire},  {1015, "", "7.4.1", never_on_wire},
+      {1016, "7.9.6", "7.4.2", protocol_range}, {1100, "7.9.7", "7.4.2", protocol_range},
+      {2000, "7.9.8", "7.4.2", protocol_range}, {2999, "7.9.9", "7.4.2", protocol_range},
+      {5000, "7.13.1", "11.7", registry_range}, {65535, "7.13.2", "11.7", registry_range},
   };
   for (const auto& v : invalid) {
     const std::string code = std::to_string(v.code);
@@ -108,21 +109,23 @@ void add_status_codes(catalogue& cat) {
                  .section(v.section)
                  .must(quote(v.text, code_rule))
                  .describe("Send a Close frame with code " + code +
-                           ", which no endpoint may send; the target fails the connection with "
-                           "1002.")
+                           ", not a status code an endpoint may send (RFC 6455 §7.4); the "
+                           "target fails the connection with 1002.")
                  .close(v.code)
                  .expect({ok({})}, rejects_close(protocol_error));
     if (v.code > 4999) {
       c.autobahn(v.autobahn)
-          .note("Autobahn reports this as INFORMATIONAL, holding that the RFC leaves codes above "
-                "4999 undefined. wsspec judges it like 0-999: RFC 6455 §11.7 bounds every status "
-                "code to 1000-4999 and §5.5.1 allows only codes defined in §7.4, so the Close "
-                "frame is invalid and the target MUST fail the connection.");
+          .note(
+              "Autobahn reports this as INFORMATIONAL, holding that the RFC leaves codes above "
+              "4999 undefined. wsspec judges it like 0-999: RFC 6455 §11.7 bounds every status "
+              "code to 1000-4999 and §5.5.1 allows only codes defined in §7.4, so the Close "
+              "frame is invalid and the target MUST fail the connection.");
     } else if (*v.autobahn) {
       c.autobahn(v.autobahn).note(wrong_code_note);
     } else {
-      c.note("Beyond Autobahn, whose 7.9.x list leaves 1015 out although RFC 6455 §7.4.1 "
-             "forbids it on the wire like 1005 and 1006.");
+      c.note(
+          "Beyond Autobahn, whose 7.9.x list leaves 1015 out although RFC 6455 §7.4.1 "
+          "forbids it on the wire like 1005 and 1006.");
     }
   }
 }

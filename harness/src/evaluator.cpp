@@ -205,7 +205,7 @@ close_verdict judge_close(const case_def& c, const transcript& t, case_result& r
     // When wsspec's own Close is what the target must reject, a bare TCP close is its answer
     // (RFC 6455 §7.1.7: an endpoint that fails the connection MAY omit the Close frame).
     if (ce.allow_drop && (closed_first || (ce.closes == close_expectation::who::harness &&
-                                            (t.peer_eof_at || t.reset_at))))
+                                           (t.peer_eof_at || t.reset_at))))
       return close_verdict::ok;
     r.reasons.push_back(t.close_sent_at ? "the target did not answer wsspec's Close frame"
                                         : "the target closed TCP without a Close frame");

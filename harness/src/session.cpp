@@ -25,13 +25,14 @@ namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t entry_log_cap = 2048;        // bytes kept per logged entry
 constexpr std::size_t total_log_cap = 256 * 1024;  // raw bytes kept per case
-constexpr std::size_t total_log_cap_performance = 16 * 1024;  // ... by a performance case
 constexpr std::size_t control_cap = 4096;          // control payload kept (125 is the limit)
 constexpr std::size_t max_entries = 20000;         // log entries per case
-constexpr std::size_t max_entries_performance = 512;  // a performance case logs its start only
 constexpr std::size_t max_violations = 256;        // rule violations recorded per case
 constexpr std::size_t max_messages = 200000;       // messages and pongs recorded per case
 constexpr std::size_t max_pending = 1 << 20;       // bytes queued for a target that does not read
+// A performance case sends many alike frames: its log keeps only their start.
+constexpr std::size_t max_entries_performance = 512;
+constexpr std::size_t total_log_cap_performance = 16 * 1024;
 
 // A wake-up for a single waiter: it sleeps until notified or until its deadline.
 class signal {

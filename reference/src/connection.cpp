@@ -53,6 +53,7 @@ connection::connection(connection_config config)
 connection::~connection() = default;
 
 std::optional<event> connection::next_event() {
+  if (events_.empty()) resume_held();
   if (events_.empty()) return std::nullopt;
   event e = std::move(events_.front());
   events_.pop_front();
@@ -74,11 +75,19 @@ void connection::receive(std::string_view data) {
 
 void connection::receive(std::span<std::uint8_t> data) {
   if (state_ == connection_state::closed) return;
+  if (held_pos_ < held_.size()) {
+    held_.insert(held_.end(), data.begin(), data.end());
+    return;
+  }
   if (state_ == connection_state::connecting) {
     receive_handshake(data);
     if (state_ != connection_state::open) return;
   }
-  receive_frames(data);
+  const std::size_t used = receive_frames(data);
+  if (used < data.size()) {
+    held_.assign(data.begin() + static_cast<std::ptrdiff_t>(used), data.end());
+    held_pos_ = 0;
+  }
 }
 
 void connection::receive_handshake(std::span<std::uint8_t>& data) {
@@ -175,47 +184,71 @@ void connection::enter_open(std::optional<deflate_params> params) {
   assembler_.set_inflater(inflater_.get());
 }
 
-void connection::receive_frames(std::span<std::uint8_t> data) {
+std::size_t connection::receive_frames(std::span<std::uint8_t> data) {
+  const std::size_t total = data.size();
   while (state_ != connection_state::closed) {
     const decode_result r = decoder_.decode(data);
     data = data.subspan(r.consumed);
     switch (r.status) {
       case decode_status::need_more:
-        return;
+        return total;
       case decode_status::error:
-        return fail(r.err);
+        fail(r.err);
+        return total;
       case decode_status::header:
         if (discarding_) break;
-        if (auto e = assembler_.on_header(decoder_.header())) return fail(*e);
+        if (auto e = assembler_.on_header(decoder_.header())) {
+          fail(*e);
+          return total;
+        }
         break;
       case decode_status::payload:
         if (discarding_) break;
-        if (auto e = assembler_.on_payload(r.payload, r.frame_complete)) return fail(*e);
-        if (r.frame_complete) on_frame_complete();
+        if (auto e = assembler_.on_payload(r.payload, r.frame_complete)) {
+          fail(*e);
+          return total;
+        }
+        // The application answers a complete message (an echo, say) before anything after it
+        // is read, so that a later invalid frame does not fail the connection first.
+        if (r.frame_complete && on_frame_complete() && !data.empty()) return total - data.size();
         break;
     }
   }
+  return total;
 }
 
-void connection::on_frame_complete() {
+void connection::resume_held() {
+  if (held_pos_ < held_.size() && state_ != connection_state::closed) {
+    held_pos_ += receive_frames(std::span<std::uint8_t>(held_).subspan(held_pos_));
+  }
+  if (held_pos_ == held_.size() || state_ == connection_state::closed) {
+    held_.clear();
+    held_pos_ = 0;
+  }
+}
+
+bool connection::on_frame_complete() {
   switch (assembler_.ready()) {
     case assembled::nothing:
-      return;
+      return false;
     case assembled::message:
       events_.push_back(
           message_event{assembler_.message_opcode(), std::move(assembler_.message())});
-      return;
+      return true;
     case assembled::control:
-      return on_control(assembler_.control_opcode(), assembler_.control_payload());
+      on_control(assembler_.control_opcode(), assembler_.control_payload());
+      return false;
   }
+  return false;
 }
 
 void connection::on_control(opcode op, const std::vector<std::uint8_t>& payload) {
   switch (op) {
     case opcode::ping:
       // RFC 6455 §5.5.2: a Ping is answered with a Pong carrying the same application data,
-      // unless a Close frame was already sent.
-      if (config_.auto_pong && !close_sent_) write_frame(opcode::pong, payload, true, false);
+      // unless a Close frame was already received (having sent one is no exception: §5.5.1 only
+      // forbids data frames after it).
+      if (config_.auto_pong && !close_received_) write_frame(opcode::pong, payload, true, false);
       events_.push_back(ping_event{payload});
       return;
     case opcode::pong:
@@ -268,6 +301,7 @@ void connection::finish(std::uint16_t code, std::string reason, bool clean,
 }
 
 void connection::receive_eof() {
+  while (!held_.empty()) resume_held();
   if (state_ == connection_state::closed) {
     await_eof_ = false;
     return;
@@ -328,8 +362,15 @@ bool connection::send_pong(std::span<const std::uint8_t> data) {
 
 bool connection::close(std::optional<std::uint16_t> code, std::string_view reason) {
   if (state_ != connection_state::open || close_sent_) return false;
-  // RFC 6455 §5.5: the whole Close payload, code included, fits in 125 bytes.
-  const auto body = encode_close_payload(code, code ? reason.substr(0, 123) : std::string_view{});
+  // RFC 6455 §7.4: 1005, 1006, 1015 and codes outside the defined ranges are never sent.
+  if (code && !close_code::valid_on_wire(*code)) return false;
+  // RFC 6455 §5.5: the whole Close payload, code included, fits in 125 bytes; §5.5.1: the reason
+  // is UTF-8, so it is cut before a code point that does not fit, never inside it.
+  std::size_t keep = code ? std::min<std::size_t>(reason.size(), 123) : 0;
+  while (keep > 0 && keep < reason.size() &&
+         (static_cast<unsigned char>(reason[keep]) & 0xC0) == 0x80)
+    --keep;
+  const auto body = encode_close_payload(code, reason.substr(0, keep));
   write_frame(opcode::close, body, true, false);
   close_sent_ = true;
   state_ = connection_state::closing;

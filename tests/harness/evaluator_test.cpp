@@ -453,5 +453,26 @@ TEST(Evaluator, ExpectedRunsOfTheSameEventAreCounted) {
   EXPECT_NE(r.expected.find("[text 3 B x1000]"), std::string::npos) << r.expected;
 }
 
+TEST(Evaluator, PongToAPingAfterTheViolationFails) {
+  // RFC 6455 §7.1.7: after the frame it must fail on, the target processes nothing more.
+  catalogue cat;
+  cat.add("t/after")
+      .section("5.2")
+      .must("fail")
+      .describe("d")
+      .send({with_rsv(text("x"), 4), ping("after")})
+      .expect_fail({1002})
+      .forbid_pong(payload_spec::text("after"));
+  const case_def c = cat.cases().front();
+  auto t = opened();
+  target_fails(t, 1002);
+  t.pongs.push_back({'o', 't', 'h', 'e', 'r'});
+  EXPECT_EQ(evaluate(c, t).behavior, verdict::ok);
+  t.pongs.push_back({'a', 'f', 't', 'e', 'r'});
+  const auto r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_FALSE(r.reasons.empty());
+}
+
 }  // namespace
 }  // namespace wsspec::harness

@@ -142,7 +142,8 @@ std::string describe(const std::vector<std::size_t>& cuts) {
 
 // Feeds `data` to `c` in pieces ending at `cuts`, taking the events after each piece as a
 // driver does.
-std::vector<event> deliver(connection& c, const bytes& data, const std::vector<std::size_t>& cuts = {}) {
+std::vector<event> deliver(connection& c, const bytes& data,
+                           const std::vector<std::size_t>& cuts = {}) {
   std::vector<event> events;
   bytes copy = data;  // receive() unmasks in place
   std::size_t from = 0;
@@ -515,8 +516,8 @@ TEST_P(ServerRejects, WithTheStatusForTheRule) {
     SCOPED_TRACE(describe(cuts));
     connection server(server_config());
     // A frame right after the bad head is never read.
-    const auto events = deliver(server, cat({request, from_client(fin | op_text, to_bytes("x"))}),
-                                cuts);
+    const auto events =
+        deliver(server, cat({request, from_client(fin | op_text, to_bytes("x"))}), cuts);
     ASSERT_EQ(events.size(), 2u);
     const auto* failed = std::get_if<handshake_failed_event>(&events[0]);
     ASSERT_NE(failed, nullptr);
@@ -621,7 +622,8 @@ class ClientRejects : public testing::TestWithParam<client_rejection_row> {};
 TEST_P(ClientRejects, AndDoesNotOpen) {
   const client_rejection_row& row = GetParam();
   const bytes response = to_bytes(row.response);
-  for (const auto& cuts : std::vector<std::vector<std::size_t>>{{}, cut_plans(response.size())[1]}) {
+  for (const auto& cuts :
+       std::vector<std::vector<std::size_t>>{{}, cut_plans(response.size())[1]}) {
     SCOPED_TRACE(describe(cuts));
     connection_config c = client_config();
     if (row.offer_deflate) c.offer_deflate = deflate_offer{};
@@ -651,9 +653,9 @@ INSTANTIATE_TEST_SUITE_P(Table, ClientRejects, testing::ValuesIn(client_rejectio
 // RFC 6455 §4.2.2 / §4.1: the endpoint may send frames right after the handshake; they arrive
 // in the same read as the head and are processed with it.
 TEST(OpeningHandshake, FramesInTheSameReadAsTheRequest) {
-  const bytes input = cat({to_bytes(head(good_request_lines())),
-                           from_client(fin | op_text, to_bytes("hello")),
-                           from_client(fin | op_ping, to_bytes("p"))});
+  const bytes input =
+      cat({to_bytes(head(good_request_lines())), from_client(fin | op_text, to_bytes("hello")),
+           from_client(fin | op_ping, to_bytes("p"))});
   for (const auto& cuts : cut_plans(input.size())) {
     SCOPED_TRACE(describe(cuts));
     connection server(server_config());
@@ -676,9 +678,9 @@ TEST(OpeningHandshake, FramesInTheSameReadAsTheRequest) {
 }
 
 TEST(OpeningHandshake, FramesInTheSameReadAsTheResponse) {
-  const bytes input = cat({to_bytes(head(good_response_lines())),
-                           from_server(fin | op_binary, to_bytes("data")),
-                           from_server(fin | op_close, close_body(1001))});
+  const bytes input =
+      cat({to_bytes(head(good_response_lines())), from_server(fin | op_binary, to_bytes("data")),
+           from_server(fin | op_close, close_body(1001))});
   for (const auto& cuts : cut_plans(input.size())) {
     SCOPED_TRACE(describe(cuts));
     connection client(client_config());
@@ -703,8 +705,13 @@ TEST(OpeningHandshake, FramesInTheSameReadAsTheResponse) {
 
 TEST(Messages, RoundTripBothWays) {
   auto e = open_pair();
-  const std::vector<bytes> payloads{{}, to_bytes("x"), repetitive(125), repetitive(126),
-                                    repetitive(65535), repetitive(65536), repetitive(200000)};
+  const std::vector<bytes> payloads{{},
+                                    to_bytes("x"),
+                                    repetitive(125),
+                                    repetitive(126),
+                                    repetitive(65535),
+                                    repetitive(65536),
+                                    repetitive(200000)};
   for (const bytes& p : payloads) {
     SCOPED_TRACE(p.size());
     ASSERT_TRUE(e->client.send_binary(p));
@@ -738,10 +745,9 @@ TEST(Masking, ClientMasksWithEachKeyServerDoesNot) {
     const frame& f = from_c.frames[i];
     EXPECT_TRUE(f.header.masked);
     const auto b = static_cast<std::uint8_t>(4 * i);
-    EXPECT_EQ(f.header.key, (mask_key{static_cast<std::uint8_t>(b + 1),
-                                      static_cast<std::uint8_t>(b + 2),
-                                      static_cast<std::uint8_t>(b + 3),
-                                      static_cast<std::uint8_t>(b + 4)}));
+    EXPECT_EQ(f.header.key,
+              (mask_key{static_cast<std::uint8_t>(b + 1), static_cast<std::uint8_t>(b + 2),
+                        static_cast<std::uint8_t>(b + 3), static_cast<std::uint8_t>(b + 4)}));
   }
   EXPECT_EQ(to_text(from_c.frames[0].payload), "one");
   EXPECT_EQ(to_text(from_c.frames[1].payload), "two");
@@ -785,12 +791,12 @@ TEST(Fragmentation, OutgoingMessagesAreSplit) {
     std::size_t size;
     std::vector<std::uint64_t> frames;
   };
-  const std::vector<row> rows{{35, {10, 10, 10, 5}}, {30, {10, 10, 10}}, {10, {10}},
-                              {9, {9}},              {0, {0}},           {11, {10, 1}}};
+  const std::vector<row> rows{
+      {35, {10, 10, 10, 5}}, {30, {10, 10, 10}}, {10, {10}}, {9, {9}}, {0, {0}}, {11, {10, 1}}};
   for (const role sender : {role::client, role::server}) {
     for (const row& r : rows) {
-      SCOPED_TRACE(testing::Message() << (sender == role::client ? "client " : "server ")
-                                      << r.size);
+      SCOPED_TRACE(testing::Message()
+                   << (sender == role::client ? "client " : "server ") << r.size);
       connection_config c = client_config();
       connection_config s = server_config();
       (sender == role::client ? c : s).fragment_size = 10;
@@ -816,11 +822,10 @@ TEST(Fragmentation, OutgoingMessagesAreSplit) {
 }
 
 TEST(Fragmentation, IncomingFragmentsWithControlFramesBetween) {
-  const bytes input = cat({from_client(op_text, to_bytes("frag")),
-                           from_client(fin | op_ping, to_bytes("between")),
-                           from_client(op_cont, to_bytes("men")),
-                           from_client(fin | op_pong, to_bytes("unsolicited")),
-                           from_client(fin | op_cont, to_bytes("ted"))});
+  const bytes input = cat(
+      {from_client(op_text, to_bytes("frag")), from_client(fin | op_ping, to_bytes("between")),
+       from_client(op_cont, to_bytes("men")), from_client(fin | op_pong, to_bytes("unsolicited")),
+       from_client(fin | op_cont, to_bytes("ted"))});
   for (const auto& cuts : cut_plans(input.size())) {
     SCOPED_TRACE(describe(cuts));
     auto e = open_pair();
@@ -846,9 +851,9 @@ TEST(Fragmentation, IncomingFragmentsWithControlFramesBetween) {
 
 // RFC 6455 §5.6: a text frame split inside a multi-byte code point is fine; the message is whole.
 TEST(Messages, TextSplitInsideACodePoint) {
-  const bytes input = cat({from_client(op_text, bytes{'a', 0xe2}),
-                           from_client(op_cont, bytes{0x82}),
-                           from_client(fin | op_cont, bytes{0xac, 'b'})});
+  const bytes input =
+      cat({from_client(op_text, bytes{'a', 0xe2}), from_client(op_cont, bytes{0x82}),
+           from_client(fin | op_cont, bytes{0xac, 'b'})});
   for (const auto& cuts : cut_plans(input.size())) {
     SCOPED_TRACE(describe(cuts));
     auto e = open_pair();
@@ -1001,8 +1006,8 @@ TEST(Deflate, DeclinedByTheServer) {
 
 TEST(Deflate, UncompressedMessageStillAccepted) {
   auto e = open_pair(deflate_client());
-  const auto messages = all_of<message_event>(
-      deliver(e->server, from_client(fin | op_text, to_bytes("plain"))));
+  const auto messages =
+      all_of<message_event>(deliver(e->server, from_client(fin | op_text, to_bytes("plain"))));
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(to_text(messages[0].data), "plain");
 }
@@ -1013,8 +1018,7 @@ TEST(Deflate, UncompressedMessageStillAccepted) {
 TEST(PingPong, PingIsAnsweredWithTheSamePayload) {
   for (const role pinger : {role::client, role::server}) {
     for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{125}}) {
-      SCOPED_TRACE(testing::Message() << (pinger == role::client ? "client " : "server ")
-                                      << size);
+      SCOPED_TRACE(testing::Message() << (pinger == role::client ? "client " : "server ") << size);
       auto e = open_pair();
       const bytes payload = repetitive(size);
       ASSERT_TRUE(side(*e, pinger).send_ping(payload));
@@ -1041,9 +1045,9 @@ TEST(PingPong, PingIsAnsweredWithTheSamePayload) {
 }
 
 TEST(PingPong, EveryPingIsAnswered) {
-  const bytes input = cat({from_client(fin | op_ping, to_bytes("a")),
-                           from_client(fin | op_ping, to_bytes("bb")),
-                           from_client(fin | op_ping, {})});
+  const bytes input =
+      cat({from_client(fin | op_ping, to_bytes("a")), from_client(fin | op_ping, to_bytes("bb")),
+           from_client(fin | op_ping, {})});
   for (const auto& cuts : cut_plans(input.size())) {
     SCOPED_TRACE(describe(cuts));
     auto e = open_pair();
@@ -1279,8 +1283,7 @@ TEST(Closing, NothingIsDeliveredAfterAClose) {
   const bytes input = cat({from_client(fin | op_close, close_body(1000)),
                            from_client(fin | op_text, to_bytes("after")),
                            from_client(fin | op_ping, to_bytes("after")),
-                           from_client(op_binary, to_bytes("x")),
-                           bytes{0xff, 0xff, 0xff}});
+                           from_client(op_binary, to_bytes("x")), bytes{0xff, 0xff, 0xff}});
   for (const auto& cuts : cut_plans(input.size())) {
     SCOPED_TRACE(describe(cuts));
     auto e = open_pair();
@@ -1416,20 +1419,19 @@ std::vector<failure_row> failure_rows() {
   add("ReservedOpcodeToClient", from_server(fin | 0x5), error::reserved_opcode, 1002).target =
       role::client;
   // RFC 6455 §5.2: RSV bits without an extension that defines them.
-  add("Rsv1WithoutDeflate", from_client(fin | rsv1 | op_text, to_bytes("x")),
-      error::reserved_bits, 1002);
+  add("Rsv1WithoutDeflate", from_client(fin | rsv1 | op_text, to_bytes("x")), error::reserved_bits,
+      1002);
   add("Rsv2", from_client(fin | rsv2 | op_text, to_bytes("x")), error::reserved_bits, 1002);
   add("Rsv3", from_client(fin | rsv3 | op_binary), error::reserved_bits, 1002);
   add("Rsv2WithDeflate", from_client(fin | rsv2 | op_text, to_bytes("x")), error::reserved_bits,
       1002)
       .deflate = true;
   // RFC 6455 §5.5: control frames carry at most 125 bytes and are not fragmented.
-  add("PingOf126Bytes", from_client(fin | op_ping, repetitive(126)),
-      error::control_frame_too_long, 1002);
+  add("PingOf126Bytes", from_client(fin | op_ping, repetitive(126)), error::control_frame_too_long,
+      1002);
   add("CloseOf126Bytes", from_client(fin | op_close, cat({close_body(1000), repetitive(124)})),
       error::control_frame_too_long, 1002);
-  add("FragmentedPing", from_client(op_ping, to_bytes("p")), error::control_frame_fragmented,
-      1002);
+  add("FragmentedPing", from_client(op_ping, to_bytes("p")), error::control_frame_fragmented, 1002);
   add("FragmentedClose", from_client(op_close), error::control_frame_fragmented, 1002);
   add("FragmentedPong", from_client(op_pong), error::control_frame_fragmented, 1002);
   // RFC 6455 §5.2: the minimal length encoding, and the top bit of a 64-bit length clear.
@@ -1437,9 +1439,8 @@ std::vector<failure_row> failure_rows() {
       error::non_minimal_length, 1002);
   add("LengthIn64BitsFor200", raw_frame(fin | op_binary, repetitive(200), true, 8),
       error::non_minimal_length, 1002);
-  add("LengthTopBit",
-      raw_frame(fin | op_binary, {}, true, 8, std::uint64_t{1} << 63), error::length_top_bit,
-      1002);
+  add("LengthTopBit", raw_frame(fin | op_binary, {}, true, 8, std::uint64_t{1} << 63),
+      error::length_top_bit, 1002);
   // RFC 6455 §5.4: the fragmentation sequence.
   add("ContinuationFirst", from_client(fin | op_cont, to_bytes("x")),
       error::unexpected_continuation, 1002);
@@ -1500,11 +1501,10 @@ std::vector<failure_row> failure_rows() {
            from_client(fin | rsv1 | op_cont, bytes{0xc9, 0xc9, 0x07, 0x00})}),
       error::rsv1_on_continuation, 1002)
       .deflate = true;
-  add("Rsv1OnPing", from_client(fin | rsv1 | op_ping, to_bytes("p")), error::rsv1_on_control,
-      1002)
+  add("Rsv1OnPing", from_client(fin | rsv1 | op_ping, to_bytes("p")), error::rsv1_on_control, 1002)
       .deflate = true;
-  add("Rsv1OnClose", from_client(fin | rsv1 | op_close, close_body(1000)),
-      error::rsv1_on_control, 1002)
+  add("Rsv1OnClose", from_client(fin | rsv1 | op_close, close_body(1000)), error::rsv1_on_control,
+      1002)
       .deflate = true;
   // RFC 7692 §6.2: the compressed data must decompress; 1007 as for data that does not fit the
   // message type.
@@ -1605,9 +1605,9 @@ TEST(FailTheConnection, AfterSendingCloseNoSecondCloseFrame) {
 
 // Messages before the broken frame are delivered; the rule is checked as bytes arrive.
 TEST(FailTheConnection, MessagesBeforeTheErrorAreDelivered) {
-  const bytes input = cat({from_client(fin | op_text, to_bytes("first")),
-                           from_client(fin | op_binary, to_bytes("second")),
-                           from_client(fin | 0x3)});
+  const bytes input =
+      cat({from_client(fin | op_text, to_bytes("first")),
+           from_client(fin | op_binary, to_bytes("second")), from_client(fin | 0x3)});
   for (const auto& cuts : cut_plans(input.size())) {
     SCOPED_TRACE(describe(cuts));
     auto e = open_pair();

@@ -319,8 +319,7 @@ TEST(MessageAssembler, FrameMayEndInsideACodePoint) {
   const bytes euro{0xe2, 0x82, 0xac};
   for (std::size_t cut = 1; cut < euro.size(); ++cut) {
     message_assembler a;
-    ASSERT_EQ(feed(a, opcode::text, false, bytes(euro.begin(), euro.begin() + cut)),
-              std::nullopt);
+    ASSERT_EQ(feed(a, opcode::text, false, bytes(euro.begin(), euro.begin() + cut)), std::nullopt);
     ASSERT_EQ(feed(a, opcode::continuation, true, bytes(euro.begin() + cut, euro.end())),
               std::nullopt);
     EXPECT_EQ(a.message(), euro);
@@ -331,9 +330,9 @@ TEST(MessageAssembler, FourByteCodePointAcrossFourFrames) {
   const bytes clef{0xf0, 0x9d, 0x84, 0x9e};  // U+1D11E
   message_assembler a;
   for (std::size_t i = 0; i < clef.size(); ++i) {
-    ASSERT_EQ(feed(a, i == 0 ? opcode::text : opcode::continuation, i + 1 == clef.size(),
-                   bytes{clef[i]}),
-              std::nullopt);
+    ASSERT_EQ(
+        feed(a, i == 0 ? opcode::text : opcode::continuation, i + 1 == clef.size(), bytes{clef[i]}),
+        std::nullopt);
   }
   EXPECT_EQ(a.ready(), assembled::message);
   EXPECT_EQ(a.message(), clef);

@@ -56,8 +56,7 @@ std::vector<good_row> good_rows() {
       {"Ipv6WithPort", "ws://[::1]:9001/chat", false, "::1", 9001, "/chat", "[::1]:9001"},
       {"Ipv6Full", "wss://[2001:db8::8:800:200c:417a]:8443?q", true, "2001:db8::8:800:200c:417a",
        8443, "/?q", "[2001:db8::8:800:200c:417a]:8443"},
-      {"Ipv6DefaultPortOmitted", "wss://[fe80::1]:443/x", true, "fe80::1", 443, "/x",
-       "[fe80::1]"},
+      {"Ipv6DefaultPortOmitted", "wss://[fe80::1]:443/x", true, "fe80::1", 443, "/x", "[fe80::1]"},
   };
 }
 

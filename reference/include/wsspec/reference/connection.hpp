@@ -59,7 +59,9 @@ class connection {
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
 
-  // Bytes from the peer. Frame payloads are unmasked in place, so the span is modified.
+  // Bytes from the peer. Frame payloads are unmasked in place, so the span is modified. Bytes
+  // after a complete data message are kept and read by next_event() once the events before them
+  // were taken, so that the application can answer the message before a later frame is read.
   void receive(std::span<std::uint8_t> data);
   void receive(std::string_view data);
   // The peer closed its side of the TCP connection.
@@ -102,8 +104,12 @@ class connection {
   void receive_handshake(std::span<std::uint8_t>& data);
   void server_handshake();
   void client_handshake();
-  void receive_frames(std::span<std::uint8_t> data);
-  void on_frame_complete();
+  // Returns how much of `data` was read: all of it, unless it stopped after a complete message.
+  std::size_t receive_frames(std::span<std::uint8_t> data);
+  // Reads input held back after a complete message, once its events were taken.
+  void resume_held();
+  // True when the frame completed a data message.
+  bool on_frame_complete();
   void on_control(opcode op, const std::vector<std::uint8_t>& payload);
   void fail(error e);
   void finish(std::uint16_t code, std::string reason, bool clean, std::optional<error> failure);
@@ -120,6 +126,9 @@ class connection {
   std::unique_ptr<inflater> inflater_;
   std::optional<deflate_params> deflate_;
   std::deque<event> events_;
+  // Input after a complete data message, read once the application took the events so far.
+  std::vector<std::uint8_t> held_;
+  std::size_t held_pos_ = 0;
   std::vector<std::uint8_t> out_;
   std::size_t out_pos_ = 0;
   std::vector<std::uint8_t> scratch_;
