@@ -53,9 +53,8 @@ void add_pong(catalogue& cat) {
   cat.add("rfc6455/5.5.3/unsolicited-pong-then-text")
       .section("5.5.3")
       .must(
-          "A Pong frame MAY be sent unsolicited.  This serves as a unidirectional heartbeat. "
-          "[...] (§5.6) The \"Payload data\" is arbitrary application data, which the "
-          "application layer passes on unchanged.")
+          "A Pong frame MAY be sent unsolicited.  This serves as a unidirectional heartbeat.  A "
+          "response to an unsolicited Pong frame is not expected.")
       .describe(
           "Send an unsolicited Pong, then a text message in the same write; the connection "
           "stays open and the target echoes the text message.")

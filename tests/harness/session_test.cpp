@@ -237,5 +237,24 @@ TEST(Session, PingFloodEndsAtTheDeadlineWithBoundedRecords) {
   EXPECT_EQ(r.behavior, verdict::failed);
 }
 
+TEST(Session, PerformanceCaseLogsOnlyItsStart) {
+  catalogue cat;
+  const auto payload = payload_spec::repeat("*", 64 * 1024);
+  cat.add("t/perf")
+      .section("10.4")
+      .must("r")
+      .describe("d")
+      .performance()
+      .send_message(1, payload, 16)
+      .expect_echo({message_of(1, payload)});
+  const auto& c = cat.cases().front();
+  const auto t = run(c, reference);
+  std::size_t logged = 0;
+  for (const auto& e : t.entries) logged += e.bytes.size();
+  EXPECT_LE(t.entries.size(), 600u);
+  EXPECT_LE(logged, 16u * 1024u);
+  EXPECT_EQ(evaluate(c, t).behavior, verdict::ok);
+}
+
 }  // namespace
 }  // namespace wsspec::harness

@@ -700,12 +700,18 @@ class testee_server {
   std::vector<message_event> echoes_;
 };
 
-// Runs run_echo_client in a thread; nullopt when it did not return in time.
+// Runs run_echo_client in a thread; nullopt when it did not return in time (the thread is then
+// left behind rather than waited for without bound). The thread is joined otherwise, so the
+// per-thread state OpenSSL keeps for its random numbers is freed before the program ends.
 std::optional<int> echo_client_exit(const echo_client_options& options) {
   auto result = std::make_shared<std::promise<int>>();
   auto f = result->get_future();
-  std::thread([options, result] { result->set_value(run_echo_client(options)); }).detach();
-  if (f.wait_for(bound) != std::future_status::ready) return std::nullopt;
+  std::thread t([options, result] { result->set_value(run_echo_client(options)); });
+  if (f.wait_for(bound) != std::future_status::ready) {
+    t.detach();
+    return std::nullopt;
+  }
+  t.join();
   return f.get();
 }
 

@@ -1,14 +1,15 @@
-// RFC 6455 §5.6 data frames and §5.2 payload length encodings: text and binary messages of
-// every length-field boundary are echoed unchanged (Autobahn 1.x).
+// RFC 6455 §5.2 payload length encodings: text and binary messages at every boundary of the
+// length field are read whole and echoed unchanged (Autobahn 1.x).
 #include "common/builders.hpp"
 
 namespace wsspec::cases {
 namespace {
 
 constexpr const char* echo_requirement =
-    "Data frames (e.g., non-control frames) are identified by opcodes where the most "
-    "significant bit of the opcode is 0. [...] The \"Payload data\" is arbitrary application data, "
-    "which the application layer passes on unchanged.";
+    "Payload length:  7 bits, 7+16 bits, or 7+64 bits. The length of the \"Payload data\", in "
+    "bytes: if 0-125, that is the payload length.  If 126, the following 2 bytes interpreted as a "
+    "16-bit unsigned integer are the payload length.  If 127, the following 8 bytes interpreted "
+    "as a 64-bit unsigned integer (the most significant bit MUST be 0) are the payload length.";
 
 void add_data_frames(catalogue& cat) {
   // Lengths around the 7-bit / 16-bit / 64-bit boundaries of RFC 6455 §5.2.
@@ -31,10 +32,10 @@ void add_data_frames(catalogue& cat) {
       const bool chopped = i == 7;
       const payload_spec payload = op == 1 ? payload_spec::repeat("*", s.length)
                                            : payload_spec::repeat_bytes({0xfe}, s.length);
-      std::string id = "rfc6455/5.6/" + kind + "-" + std::to_string(s.length);
+      std::string id = "rfc6455/5.2/" + kind + "-" + std::to_string(s.length);
       if (chopped) id += "-chopped";
       auto c = cat.add(id)
-                   .section("5.6")
+                   .section("5.2")
                    .must(echo_requirement)
                    .autobahn((op == 1 ? "1.1." : "1.2.") + std::to_string(i + 1))
                    .describe("Send a " + kind + " message of " + std::to_string(s.length) +
@@ -51,6 +52,6 @@ void add_data_frames(catalogue& cat) {
 
 }  // namespace
 
-WSSPEC_FAMILY(6455, "5.6", add_data_frames);
+WSSPEC_FAMILY(6455, "5.2", add_data_frames);
 
 }  // namespace wsspec::cases
