@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "wsspec/reference/http_head.hpp"
+
 namespace wsspec::ref {
 
 std::string ws_url::host_header() const {
@@ -20,9 +22,13 @@ std::string ws_url::host_header() const {
 bool parse_ws_url(std::string_view text, ws_url& out, std::string& why) {
   out = ws_url{};
   std::string_view rest;
-  if (text.starts_with("ws://")) {
+  // RFC 3986 §3.1: schemes are case-insensitive.
+  auto scheme_is = [&](std::string_view scheme) {
+    return text.size() > scheme.size() && iequals(text.substr(0, scheme.size()), scheme);
+  };
+  if (scheme_is("ws://")) {
     rest = text.substr(5);
-  } else if (text.starts_with("wss://")) {
+  } else if (scheme_is("wss://")) {
     out.secure = true;
     out.port = 443;
     rest = text.substr(6);
@@ -37,6 +43,10 @@ bool parse_ws_url(std::string_view text, ws_url& out, std::string& why) {
   }
   const std::size_t slash = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, slash);
+  if (authority.find('@') != std::string_view::npos) {
+    why = "a WebSocket URL cannot carry a user name or password";
+    return false;
+  }
   if (slash != std::string_view::npos) {
     out.resource = std::string(rest.substr(slash));
     if (out.resource.front() == '?') out.resource.insert(out.resource.begin(), '/');
@@ -59,6 +69,11 @@ bool parse_ws_url(std::string_view text, ws_url& out, std::string& why) {
     }
   } else {
     const std::size_t colon = authority.rfind(':');
+    // RFC 3986 §3.2.2: an IPv6 literal is written in brackets.
+    if (colon != std::string_view::npos && authority.find(':') != colon) {
+      why = "an IPv6 address in a URL must be in brackets, e.g. ws://[::1]:9001/";
+      return false;
+    }
     out.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }

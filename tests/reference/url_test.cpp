@@ -57,6 +57,9 @@ std::vector<good_row> good_rows() {
       {"Ipv6Full", "wss://[2001:db8::8:800:200c:417a]:8443?q", true, "2001:db8::8:800:200c:417a",
        8443, "/?q", "[2001:db8::8:800:200c:417a]:8443"},
       {"Ipv6DefaultPortOmitted", "wss://[fe80::1]:443/x", true, "fe80::1", 443, "/x", "[fe80::1]"},
+      // RFC 3986 §3.1: the scheme is case-insensitive.
+      {"UpperCaseScheme", "WS://example.com/", false, "example.com", 80, "/", "example.com"},
+      {"MixedCaseSecureScheme", "Wss://example.com/", true, "example.com", 443, "/", "example.com"},
   };
 }
 
@@ -117,6 +120,12 @@ std::vector<bad_row> bad_rows() {
       {"Ipv6PortTooLarge", "ws://[::1]:70000"},
       {"Ipv6Unterminated", "ws://[::1/chat"},
       {"Ipv6TextAfterBracket", "ws://[::1]9001/"},
+      // RFC 3986 §3.2.2: an IPv6 literal without brackets cannot be told from host:port.
+      {"Ipv6WithoutBrackets", "ws://::1/"},
+      {"Ipv6WithoutBracketsWithPort", "ws://fe80::1:9001/"},
+      // A user name or password has no meaning in a WebSocket URI.
+      {"UserInfo", "ws://user@example.com/"},
+      {"UserAndPassword", "ws://user:secret@example.com:9001/"},
   };
 }
 

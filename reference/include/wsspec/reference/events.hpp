@@ -47,8 +47,9 @@ struct close_received_event {
   close_info info;
 };
 
-// The WebSocket connection is closed: no more events follow. `code` is the status received (1005
-// when the peer's Close had none, 1006 when no Close frame arrived).
+// The WebSocket connection is closed: no more events follow. `code` is the peer's status when
+// the closing handshake completed (1005 when its Close had none), the code this side sent when
+// it failed the connection, or 1006 when the connection ended without a Close frame.
 struct closed_event {
   std::uint16_t code = 1006;
   std::string reason;
