@@ -8,7 +8,8 @@
 # permessage-deflate): starts it on a free port, runs echo_load with the same load for 16 B, 1 KiB
 # and 64 KiB binary messages (best of REPEAT runs, after a warm-up), and on a fresh process
 # measures its peak RSS (VmHWM) while it echoes one 16 MiB message. Prints messages/s for each
-# server and the ratio reference/Beast.
+# server and the ratio reference/Beast, and the CPU time (user + system, from /proc/PID/stat) the
+# server spent per echoed message, which a busy machine disturbs less than the rate.
 #
 # Environment: CONNECTIONS (4), ROUND_TRIPS (20000, for 16 B and 1 KiB), ROUND_TRIPS_LARGE (2000,
 # for 64 KiB), REPEAT (3), JOBS (build jobs, 2), WSSPEC_BENCH_BUILD_DIR (default build/release:
@@ -87,22 +88,29 @@ start_server() {
   port="${BASH_REMATCH[1]}"
 }
 
-# run_load SIZE ROUND_TRIPS [CONNECTIONS]: messages/s of one echo_load run.
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+ticks_per_second="$(getconf CLK_TCK)"
+
+# run_load SIZE ROUND_TRIPS [CONNECTIONS]: prints the messages/s of one echo_load run and the
+# server's CPU microseconds per message.
 run_load() {
-  local line
-  line="$("$load" --port "$port" --connections "${3:-$connections}" --round-trips "$2" \
-    --size "$1")"
+  local line before after n="${3:-$connections}"
+  before="$(cpu_ticks)"
+  line="$("$load" --port "$port" --connections "$n" --round-trips "$2" --size "$1")"
+  after="$(cpu_ticks)"
   [[ "$line" =~ messages_per_second=([0-9]+) ]] || {
     echo "echo_throughput.sh: unexpected echo_load output: $line" >&2
     exit 1
   }
-  echo "${BASH_REMATCH[1]}"
+  echo "${BASH_REMATCH[1]} $(awk -v t=$((after - before)) -v hz="$ticks_per_second" \
+    -v m=$((n * $2)) 'BEGIN { printf "%.1f", t * 1e6 / hz / m }')"
 }
 
 vm_hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status"; }
 
 sizes=(16 1024 65536)
-declare -A rate idle_kib peak_kib
+declare -A rate cpu idle_kib peak_kib
 for server in reference beast; do
   start_server "$server"
   run_load 16 1000 >/dev/null  # warm-up
@@ -110,11 +118,16 @@ for server in reference beast; do
     trips="$round_trips"
     ((size < 65536)) || trips="$round_trips_large"
     best=0
+    least_cpu=""
     for _ in $(seq "$repeat"); do
-      r="$(run_load "$size" "$trips")"
+      read -r r c <<<"$(run_load "$size" "$trips")"
       if ((r > best)); then best="$r"; fi
+      if [[ -z "$least_cpu" ]] || awk -v a="$c" -v b="$least_cpu" 'BEGIN { exit !(a < b) }'; then
+        least_cpu="$c"
+      fi
     done
     rate[$server,$size]="$best"
+    cpu[$server,$size]="$least_cpu"
   done
   stop_server
 
@@ -127,14 +140,23 @@ done
 
 echo
 echo "Echo round trips per second: $connections connections, binary messages, no compression;"
-echo "$round_trips round trips per connection ($round_trips_large for 64 KiB), best of $repeat runs."
-printf '%-8s %16s %16s %16s\n' size reference beast reference/beast
+echo "$round_trips round trips per connection ($round_trips_large for 64 KiB), best of $repeat" \
+  "runs."
+echo "msg/s: echoed messages per second; CPU: server user+system microseconds per message."
+printf '%-8s %12s %12s %9s %12s %12s %9s\n' size "ref msg/s" "beast msg/s" ratio \
+  "ref CPU us" "beast CPU us" ratio
 for size in "${sizes[@]}"; do
   case "$size" in 16) label="16 B" ;; 1024) label="1 KiB" ;; *) label="64 KiB" ;; esac
-  printf '%-8s %16s %16s %16s\n' "$label" "${rate[reference,$size]}" "${rate[beast,$size]}" \
+  printf '%-8s %12s %12s %9s %12s %12s %9s\n' "$label" \
+    "${rate[reference,$size]}" "${rate[beast,$size]}" \
     "$(awk -v a="${rate[reference,$size]}" -v b="${rate[beast,$size]}" \
-      'BEGIN { printf "%.2f", a / b }')"
+      'BEGIN { printf "%.2f", a / b }')" \
+    "${cpu[reference,$size]}" "${cpu[beast,$size]}" \
+    "$(awk -v a="${cpu[reference,$size]}" -v b="${cpu[beast,$size]}" \
+      'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 done
+echo "(msg/s ratio: reference/Beast, higher is better for the reference; CPU ratio:"
+echo " reference/Beast, lower is better for the reference)"
 echo
 echo "Peak RSS (VmHWM) of a fresh server echoing one 16 MiB message:"
 for server in reference beast; do

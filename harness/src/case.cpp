@@ -4,42 +4,60 @@ namespace wsspec::harness {
 
 std::string_view to_string(level l) noexcept {
   switch (l) {
-    case level::must: return "MUST";
-    case level::should: return "SHOULD";
-    case level::may: return "MAY";
+    case level::must:
+      return "MUST";
+    case level::should:
+      return "SHOULD";
+    case level::may:
+      return "MAY";
   }
   return "MUST";
 }
 
 std::string_view to_string(verdict v) noexcept {
   switch (v) {
-    case verdict::ok: return "OK";
-    case verdict::non_strict: return "NON-STRICT";
-    case verdict::informational: return "INFORMATIONAL";
-    case verdict::unimplemented: return "UNIMPLEMENTED";
-    case verdict::failed: return "FAILED";
-    case verdict::error: return "ERROR";
+    case verdict::ok:
+      return "OK";
+    case verdict::non_strict:
+      return "NON-STRICT";
+    case verdict::informational:
+      return "INFORMATIONAL";
+    case verdict::unimplemented:
+      return "UNIMPLEMENTED";
+    case verdict::failed:
+      return "FAILED";
+    case verdict::error:
+      return "ERROR";
   }
   return "ERROR";
 }
 
 std::string_view to_string(close_verdict v) noexcept {
   switch (v) {
-    case close_verdict::ok: return "OK";
-    case close_verdict::wrong_code: return "WRONG CODE";
-    case close_verdict::unclean: return "UNCLEAN";
-    case close_verdict::failed: return "FAILED";
-    case close_verdict::informational: return "INFORMATIONAL";
-    case close_verdict::error: return "ERROR";
+    case close_verdict::ok:
+      return "OK";
+    case close_verdict::wrong_code:
+      return "WRONG CODE";
+    case close_verdict::unclean:
+      return "UNCLEAN";
+    case close_verdict::failed:
+      return "FAILED";
+    case close_verdict::informational:
+      return "INFORMATIONAL";
+    case close_verdict::error:
+      return "ERROR";
   }
   return "ERROR";
 }
 
 std::string_view to_string(role_set r) noexcept {
   switch (r) {
-    case role_set::server: return "server";
-    case role_set::client: return "client";
-    case role_set::both: return "both";
+    case role_set::server:
+      return "server";
+    case role_set::client:
+      return "client";
+    case role_set::both:
+      return "both";
   }
   return "both";
 }

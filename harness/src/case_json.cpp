@@ -2,6 +2,7 @@
 
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 #include "wsspec/reference/extensions.hpp"
 #include "wsspec/reference/utf8_validator.hpp"
@@ -37,16 +38,24 @@ std::vector<std::uint8_t> bytes_of_hex(const std::string& h) {
   return out;
 }
 
+// The first field a reader was given but never asked for; case_from_json reports it once the
+// whole case was read (a destructor must not throw).
+thread_local std::string unknown_field;
+
 // Reads an object, refusing keys it does not know (a typo must not pass silently).
 class reader {
  public:
   reader(const json& j, std::string where) : j_(j), where_(std::move(where)) {
     if (!j_.is_object()) fail("must be an object");
   }
-  ~reader() noexcept(false) {
-    if (std::uncaught_exceptions()) return;
-    for (const auto& [k, v] : j_.items())
-      if (!seen_.count(k)) fail("unknown field \"" + k + "\"");
+  ~reader() {
+    if (std::uncaught_exceptions() || !unknown_field.empty()) return;
+    for (const auto& item : j_.items()) {
+      if (!seen_.count(item.key())) {
+        unknown_field = where_ + ": unknown field \"" + item.key() + "\"";
+        return;
+      }
+    }
   }
   reader(const reader&) = delete;
   reader& operator=(const reader&) = delete;
@@ -174,10 +183,14 @@ json step_json(const step& s) {
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, send_frames>) {
           return {{"send_frames",
-                   {{"frames", frames_json(v.frames)}, {"chop", v.chop}, {"pause_ms", v.pause.count()}}}};
+                   {{"frames", frames_json(v.frames)},
+                    {"chop", v.chop},
+                    {"pause_ms", v.pause.count()}}}};
         } else if constexpr (std::is_same_v<T, send_raw>) {
           return {{"send_raw",
-                   {{"bytes", payload_json(v.bytes)}, {"chop", v.chop}, {"pause_ms", v.pause.count()}}}};
+                   {{"bytes", payload_json(v.bytes)},
+                    {"chop", v.chop},
+                    {"pause_ms", v.pause.count()}}}};
         } else if constexpr (std::is_same_v<T, send_message>) {
           return {{"send_message",
                    {{"opcode", v.opcode},
@@ -187,8 +200,9 @@ json step_json(const step& s) {
         } else if constexpr (std::is_same_v<T, pause_step>) {
           return {{"pause", {{"ms", v.duration.count()}}}};
         } else if constexpr (std::is_same_v<T, await_step>) {
-          return {{"await",
-                   {{"messages", v.messages}, {"pongs", v.pongs}, {"timeout_ms", v.timeout.count()}}}};
+          return {
+              {"await",
+               {{"messages", v.messages}, {"pongs", v.pongs}, {"timeout_ms", v.timeout.count()}}}};
         } else if constexpr (std::is_same_v<T, close_step>) {
           json c = {{"code", v.code ? json(*v.code) : json(nullptr)}, {"reason", v.reason}};
           if (v.raw_payload) c["raw"] = payload_json(*v.raw_payload);
@@ -212,7 +226,8 @@ json step_json(const step& s) {
 step read_step(const json& j, const std::string& where) {
   if (!j.is_object() || j.size() != 1)
     throw std::runtime_error(where + ": a step is an object with exactly one key");
-  const auto& [name, body] = *j.items().begin();
+  const std::string name = j.begin().key();
+  const json& body = j.begin().value();
   const std::string w = where + "." + name;
   reader r(body, w);
   using ms = std::chrono::milliseconds;
@@ -223,7 +238,8 @@ step read_step(const json& j, const std::string& where) {
     return send_raw{read_payload(r.at("bytes"), w + ".bytes"), r.get_or<std::size_t>("chop", 0),
                     ms(r.get_or<std::int64_t>("pause_ms", 0))};
   if (name == "send_message")
-    return send_message{r.get<std::uint8_t>("opcode"), read_payload(r.at("payload"), w + ".payload"),
+    return send_message{r.get<std::uint8_t>("opcode"),
+                        read_payload(r.at("payload"), w + ".payload"),
                         r.get_or<std::size_t>("fragment", 0), r.get_or<bool>("compress", false)};
   if (name == "pause") return pause_step{ms(r.get<std::int64_t>("ms"))};
   if (name == "await")
@@ -240,10 +256,9 @@ step read_step(const json& j, const std::string& where) {
   if (name == "shutdown") return shutdown_step{};
   if (name == "mark") return mark_step{r.get<std::string>("label")};
   if (name == "round_trips")
-    return round_trips_step{r.get<std::uint8_t>("opcode"),
-                            read_payload(r.at("payload"), w + ".payload"),
-                            r.get<std::size_t>("count"),
-                            ms(r.get_or<std::int64_t>("timeout_ms", 60000))};
+    return round_trips_step{
+        r.get<std::uint8_t>("opcode"), read_payload(r.at("payload"), w + ".payload"),
+        r.get<std::size_t>("count"), ms(r.get_or<std::int64_t>("timeout_ms", 60000))};
   throw std::runtime_error(where + ": unknown step \"" + name + "\"");
 }
 
@@ -256,24 +271,30 @@ E word_to(const std::string& w, const E (&all)[N], const std::string& where) {
 
 constexpr level all_levels[] = {level::must, level::should, level::may};
 constexpr role_set all_roles[] = {role_set::server, role_set::client, role_set::both};
-constexpr verdict all_verdicts[] = {verdict::ok,           verdict::non_strict,
-                                    verdict::informational, verdict::unimplemented,
-                                    verdict::failed,        verdict::error};
+constexpr verdict all_verdicts[] = {
+    verdict::ok,     verdict::non_strict, verdict::informational, verdict::unimplemented,
+    verdict::failed, verdict::error};
 
 std::string_view who_word(close_expectation::who w) {
   switch (w) {
-    case close_expectation::who::harness: return "wsspec";
-    case close_expectation::who::target: return "target";
-    case close_expectation::who::any: return "any";
+    case close_expectation::who::harness:
+      return "wsspec";
+    case close_expectation::who::target:
+      return "target";
+    case close_expectation::who::any:
+      return "any";
   }
   return "any";
 }
 
 std::string_view outcome_word(handshake_expectation::outcome o) {
   switch (o) {
-    case handshake_expectation::outcome::accept: return "accept";
-    case handshake_expectation::outcome::reject: return "reject";
-    case handshake_expectation::outcome::either: return "either";
+    case handshake_expectation::outcome::accept:
+      return "accept";
+    case handshake_expectation::outcome::reject:
+      return "reject";
+    case handshake_expectation::outcome::either:
+      return "either";
   }
   return "either";
 }
@@ -295,7 +316,8 @@ json to_json(const case_def& c) {
   if (h.offer_deflate) hs["offer_deflate"] = true;
   if (h.chop) hs["chop"] = h.chop;
   if (h.pause.count()) hs["pause_ms"] = h.pause.count();
-  if (!h.frames_with_request.empty()) hs["frames_with_request"] = frames_json(h.frames_with_request);
+  if (!h.frames_with_request.empty())
+    hs["frames_with_request"] = frames_json(h.frames_with_request);
 
   json steps = json::array();
   for (const auto& s : c.steps) steps.push_back(step_json(s));
@@ -353,7 +375,7 @@ json to_json(const case_def& c) {
   return j;
 }
 
-case_def case_from_json(const json& j) {
+static case_def read_case(const json& j) {
   std::string where = "case";
   if (j.is_object() && j.contains("id") && j["id"].is_string())
     where = "case " + j["id"].get<std::string>();
@@ -414,7 +436,8 @@ case_def case_from_json(const json& j) {
           const auto kind = er.get_or<std::string>("kind", "message");
           if (kind != "message" && kind != "pong") er.fail("kind is message or pong");
           x.what = kind == "pong" ? expected_event::kind::pong : expected_event::kind::message;
-          x.opcode = er.get_or<std::uint8_t>("opcode", x.what == expected_event::kind::pong ? 10 : 1);
+          x.opcode =
+              er.get_or<std::uint8_t>("opcode", x.what == expected_event::kind::pong ? 10 : 1);
           x.payload = er.has("payload") ? read_payload(er.at("payload"), er.where() + ".payload")
                                         : payload_spec{};
           out.events.push_back(std::move(x));
@@ -476,11 +499,19 @@ case_def case_from_json(const json& j) {
   return c;
 }
 
+case_def case_from_json(const json& j) {
+  unknown_field.clear();
+  case_def c = read_case(j);
+  if (!unknown_field.empty()) throw std::runtime_error(std::exchange(unknown_field, {}));
+  return c;
+}
+
 std::vector<case_def> read_case_file(std::istream& in) {
   json doc;
   try {
     doc = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // A syntax error, or a number JSON allows but a double cannot hold.
     throw std::runtime_error(std::string("not JSON: ") + e.what());
   }
   const json* list = &doc;

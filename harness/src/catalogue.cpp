@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <map>
-#include <tuple>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 namespace wsspec::harness {
 
@@ -36,8 +36,8 @@ std::vector<std::string> catalogue::validate() const {
     if (c.budget.count() <= 0) problems.push_back(who + ": no time budget");
     if (!c.autobahn.empty()) {
       auto [it, fresh] = aliases.emplace(c.autobahn, c.id);
-      if (!fresh) problems.push_back(who + ": Autobahn alias " + c.autobahn + " also used by " +
-                                     it->second);
+      if (!fresh)
+        problems.push_back(who + ": Autobahn alias " + c.autobahn + " also used by " + it->second);
     }
     if (c.expect.outcomes.empty() && !c.expect.handshake)
       problems.push_back(who + ": no acceptable outcome");
@@ -96,11 +96,10 @@ const catalogue& builtin_catalogue() {
     catalogue c;
     for (const auto& f : list) f.add(c);
     // A family may hold cases of several subsections; the catalogue reads in RFC order.
-    std::stable_sort(c.cases().begin(), c.cases().end(),
-                     [](const case_def& a, const case_def& b) {
-                       if (a.rfc != b.rfc) return a.rfc < b.rfc;
-                       return section_key(a.section) < section_key(b.section);
-                     });
+    std::stable_sort(c.cases().begin(), c.cases().end(), [](const case_def& a, const case_def& b) {
+      if (a.rfc != b.rfc) return a.rfc < b.rfc;
+      return section_key(a.section) < section_key(b.section);
+    });
     return c;
   }();
   return cat;
@@ -291,15 +290,21 @@ wire_frame frame(std::uint8_t opcode, payload_spec payload, bool fin) {
   f.fin = fin;
   return f;
 }
-wire_frame text(std::string_view s, bool fin) { return frame(1, payload_spec::text(s), fin); }
+wire_frame text(std::string_view s, bool fin) {
+  return frame(1, payload_spec::text(s), fin);
+}
 wire_frame binary(std::vector<std::uint8_t> b, bool fin) {
   return frame(2, payload_spec::bytes(std::move(b)), fin);
 }
 wire_frame continuation(std::string_view s, bool fin) {
   return frame(0, payload_spec::text(s), fin);
 }
-wire_frame ping(std::string_view s) { return frame(9, payload_spec::text(s)); }
-wire_frame pong(std::string_view s) { return frame(10, payload_spec::text(s)); }
+wire_frame ping(std::string_view s) {
+  return frame(9, payload_spec::text(s));
+}
+wire_frame pong(std::string_view s) {
+  return frame(10, payload_spec::text(s));
+}
 wire_frame close_frame(std::optional<std::uint16_t> code, std::string_view reason) {
   std::vector<std::uint8_t> body;
   if (code) {
@@ -319,14 +324,18 @@ wire_frame with_rsv(wire_frame f, std::uint8_t bits) {
 expected_event message_of(std::uint8_t opcode, payload_spec payload) {
   return {expected_event::kind::message, opcode, std::move(payload)};
 }
-expected_event text_message(std::string_view s) { return message_of(1, payload_spec::text(s)); }
+expected_event text_message(std::string_view s) {
+  return message_of(1, payload_spec::text(s));
+}
 expected_event binary_message(std::vector<std::uint8_t> b) {
   return message_of(2, payload_spec::bytes(std::move(b)));
 }
 expected_event pong_of(std::string_view s) {
   return {expected_event::kind::pong, 10, payload_spec::text(s)};
 }
-outcome ok(std::vector<expected_event> events) { return {verdict::ok, std::move(events)}; }
+outcome ok(std::vector<expected_event> events) {
+  return {verdict::ok, std::move(events)};
+}
 outcome non_strict(std::vector<expected_event> events) {
   return {verdict::non_strict, std::move(events)};
 }

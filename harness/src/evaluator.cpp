@@ -10,7 +10,9 @@ namespace wsspec::harness {
 namespace {
 
 std::string describe_payload(std::uint8_t op, std::uint64_t length) {
-  return (op == 1 ? "text " : op == 2 ? "binary " : "opcode " + std::to_string(op) + " ") +
+  return (op == 1   ? "text "
+          : op == 2 ? "binary "
+                    : "opcode " + std::to_string(op) + " ") +
          std::to_string(length) + " B";
 }
 
@@ -33,9 +35,15 @@ std::string describe_events(const std::vector<expected_event>& events) {
 std::string describe_close_expectation(const close_expectation& c) {
   std::string s;
   switch (c.closes) {
-    case close_expectation::who::harness: s = "wsspec closes, the target answers"; break;
-    case close_expectation::who::target: s = "the target fails the connection"; break;
-    case close_expectation::who::any: s = "either side closes"; break;
+    case close_expectation::who::harness:
+      s = "wsspec closes, the target answers";
+      break;
+    case close_expectation::who::target:
+      s = "the target fails the connection";
+      break;
+    case close_expectation::who::any:
+      s = "either side closes";
+      break;
   }
   if (!c.codes.empty()) {
     s += " with ";
@@ -133,10 +141,9 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
           "for one, such as 400 Bad Request)");
       return;
     }
-    const bool listed = hx.statuses.empty()
-                            ? t.http_status >= 400 && t.http_status <= 599
-                            : std::find(hx.statuses.begin(), hx.statuses.end(), t.http_status) !=
-                                  hx.statuses.end();
+    const bool listed = hx.statuses.empty() ? t.http_status >= 400 && t.http_status <= 599
+                                            : std::find(hx.statuses.begin(), hx.statuses.end(),
+                                                        t.http_status) != hx.statuses.end();
     if (!listed) {
       worsen(r.behavior, verdict::non_strict);
       r.reasons.push_back("rejected with HTTP " + std::to_string(t.http_status) +
@@ -164,12 +171,10 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
     return;
   }
   if (hx.subprotocol) {
-    const std::string* got =
-        t.peer_head ? t.peer_head->find("Sec-WebSocket-Protocol") : nullptr;
+    const std::string* got = t.peer_head ? t.peer_head->find("Sec-WebSocket-Protocol") : nullptr;
     if (hx.subprotocol->empty() && got) {
       worsen(r.behavior, miss);
-      r.reasons.push_back("the target selected subprotocol '" + *got +
-                          "' although none should be");
+      r.reasons.push_back("the target selected subprotocol '" + *got + "' although none should be");
     } else if (!hx.subprotocol->empty() && (!got || *got != *hx.subprotocol)) {
       worsen(r.behavior, miss);
       r.reasons.push_back("the target did not select subprotocol '" + *hx.subprotocol + "'");
@@ -246,21 +251,30 @@ close_verdict judge_close(const case_def& c, const transcript& t, case_result& r
 
 verdict unmet(level l) noexcept {
   switch (l) {
-    case level::must: return verdict::failed;
-    case level::should: return verdict::non_strict;
-    case level::may: return verdict::informational;
+    case level::must:
+      return verdict::failed;
+    case level::should:
+      return verdict::non_strict;
+    case level::may:
+      return verdict::informational;
   }
   return verdict::failed;
 }
 
 int severity(verdict v) noexcept {
   switch (v) {
-    case verdict::ok: return 0;
-    case verdict::informational: return 1;
-    case verdict::non_strict: return 2;
-    case verdict::unimplemented: return 3;
-    case verdict::failed: return 4;
-    case verdict::error: return 5;
+    case verdict::ok:
+      return 0;
+    case verdict::informational:
+      return 1;
+    case verdict::non_strict:
+      return 2;
+    case verdict::unimplemented:
+      return 3;
+    case verdict::failed:
+      return 4;
+    case verdict::error:
+      return 5;
   }
   return 5;
 }
@@ -315,8 +329,8 @@ case_result evaluate(const case_def& c, const transcript& t) {
       }
       e = e.empty() ? h : h + "; " + e;
     }
-    const bool rejection = c.expect.handshake &&
-                           c.expect.handshake->expect == handshake_expectation::outcome::reject;
+    const bool rejection =
+        c.expect.handshake && c.expect.handshake->expect == handshake_expectation::outcome::reject;
     r.expected =
         rejection ? e : e + (e.empty() ? "" : "; ") + describe_close_expectation(c.expect.close);
   }
@@ -332,9 +346,10 @@ case_result evaluate(const case_def& c, const transcript& t) {
     // reached later stopped serving during the run (it crashed, or hangs): its failure.
     r.behavior = verdict::failed;
     r.close = close_verdict::failed;
-    r.reasons.push_back("the target could not be reached (it accepted connections when the run "
-                        "started): " +
-                        t.connect_error);
+    r.reasons.push_back(
+        "the target could not be reached (it accepted connections when the run "
+        "started): " +
+        t.connect_error);
     return r;
   }
 
@@ -387,8 +402,9 @@ case_result evaluate(const case_def& c, const transcript& t) {
     const auto ended = t.target_ended_at();
     if (mark != t.marks.end() && ended && *ended > mark->second) {
       worsen(behavior, verdict::non_strict);
-      r.reasons.push_back("the target failed the connection only after more data arrived (not "
-                          "fast: RFC 6455 §8.1 fails at the first invalid byte)");
+      r.reasons.push_back(
+          "the target failed the connection only after more data arrived (not "
+          "fast: RFC 6455 §8.1 fails at the first invalid byte)");
     }
   }
   for (const auto& forbidden : ex.forbidden_pongs) {

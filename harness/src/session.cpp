@@ -13,6 +13,7 @@
 #include "wsspec/reference/close_code.hpp"
 #include "wsspec/reference/frame_decoder.hpp"
 #include "wsspec/reference/handshake.hpp"
+#include "wsspec/reference/mask.hpp"
 #include "wsspec/reference/utf8_validator.hpp"
 
 namespace wsspec::harness {
@@ -75,8 +76,7 @@ std::string render(const ref::http_head& h) {
 
 class runner_state {
  public:
-  runner_state(const case_def& c, transport& t, const session_config& cfg,
-               net::any_io_executor ex)
+  runner_state(const case_def& c, transport& t, const session_config& cfg, net::any_io_executor ex)
       : c_(c),
         t_(t),
         cfg_(cfg),
@@ -122,9 +122,7 @@ class runner_state {
   clock_type::duration scaled(std::chrono::milliseconds d) const {
     return std::chrono::duration_cast<clock_type::duration>(d * cfg_.time_scale);
   }
-  micros now() const {
-    return std::chrono::duration_cast<micros>(clock_type::now() - start_);
-  }
+  micros now() const { return std::chrono::duration_cast<micros>(clock_type::now() - start_); }
   clock_type::time_point bounded(clock_type::time_point t) const {
     return std::min(t, budget_deadline_);
   }
@@ -168,8 +166,8 @@ class runner_state {
   }
   void violation(ref::error e, std::string detail) {
     if (tr_.violations.size() >= max_violations) return;
-    auto& en = log(entry_kind::violation, std::string(ref::describe(e)) +
-                                               (detail.empty() ? "" : ": " + detail));
+    auto& en = log(entry_kind::violation,
+                   std::string(ref::describe(e)) + (detail.empty() ? "" : ": " + detail));
     en.violations.add(e);
     tr_.violations.emplace_back(e, std::move(detail));
   }
@@ -356,8 +354,8 @@ class runner_state {
       violation(req.err(), "in the client's request");
       const std::string rejection = ref::build_rejection(req.err());
       tr_.http_status = ref::http_status_for(req.err());
-      co_await write_now({reinterpret_cast<const std::uint8_t*>(rejection.data()),
-                          rejection.size()});
+      co_await write_now(
+          {reinterpret_cast<const std::uint8_t*>(rejection.data()), rejection.size()});
       co_return;
     }
     ref::handshake_response resp;
@@ -411,6 +409,8 @@ class runner_state {
     if (d.decode(head).status == ref::decode_status::header) e.header = d.header();
     const std::size_t header_size = std::min(out.size() - before, e.header.size());
     log_bytes(e, std::span<const std::uint8_t>(out).subspan(before + header_size));
+    // The log shows payloads as the application sees them: unmasked, like received ones.
+    if (e.header.masked) ref::apply_mask(e.bytes, e.header.key);
     e.size = out.size() - before - header_size;
   }
 
@@ -425,8 +425,7 @@ class runner_state {
   net::awaitable<void> flush() {
     const std::uint64_t target = queued_total_;
     const auto deadline = budget_deadline_ + scaled(cfg_.close_timeout);
-    while (written_total_ < target && !write_failed_ && !stop_ &&
-           clock_type::now() < deadline)
+    while (written_total_ < target && !write_failed_ && !stop_ && clock_type::now() < deadline)
       co_await drained_signal_.wait_until(deadline);
   }
 
@@ -551,8 +550,8 @@ class runner_state {
 
   void on_header() {
     const ref::frame_header& h = decoder_.header();
-    auto& e = log(entry_kind::rx_frame, ref::opcode_name(h.opcode) + " frame, " +
-                                            std::to_string(h.length) + " bytes");
+    auto& e = log(entry_kind::rx_frame,
+                  ref::opcode_name(h.opcode) + " frame, " + std::to_string(h.length) + " bytes");
     e.header = h;
     e.violations = decoder_.violations();
     e.size = h.length;
@@ -596,11 +595,13 @@ class runner_state {
       auto& e = tr_.entries[rx_entry_];
       const std::size_t room = entry_log_cap - std::min(entry_log_cap, e.bytes.size());
       const std::size_t keep = std::min(room, chunk.size());
-      e.bytes.insert(e.bytes.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(keep));
+      e.bytes.insert(e.bytes.end(), chunk.begin(),
+                     chunk.begin() + static_cast<std::ptrdiff_t>(keep));
     }
     if (frame_is_control_) {
       const std::size_t keep = std::min(chunk.size(), control_cap - control_.size());
-      control_.insert(control_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(keep));
+      control_.insert(control_.end(), chunk.begin(),
+                      chunk.begin() + static_cast<std::ptrdiff_t>(keep));
       if (complete) on_control();
       return;
     }
@@ -624,8 +625,8 @@ class runner_state {
       }
       msg_.at = now();
       if (tr_.messages.size() < max_messages) tr_.messages.push_back(msg_);
-      log(entry_kind::rx_message, ref::opcode_name(msg_.opcode) + " message, " +
-                                      std::to_string(msg_.length) + " bytes");
+      log(entry_kind::rx_message,
+          ref::opcode_name(msg_.opcode) + " message, " + std::to_string(msg_.length) + " bytes");
     }
   }
 
@@ -754,7 +755,8 @@ class runner_state {
       rsv1 = true;
     }
     std::vector<std::uint8_t> out;
-    const std::size_t piece = m.fragment == 0 ? std::max<std::size_t>(payload.size(), 1) : m.fragment;
+    const std::size_t piece =
+        m.fragment == 0 ? std::max<std::size_t>(payload.size(), 1) : m.fragment;
     std::size_t at = 0;
     bool first = true;
     do {

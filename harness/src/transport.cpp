@@ -27,13 +27,13 @@ class tcp_transport final : public transport {
     socket_.set_option(tcp::no_delay(true), ignored);
   }
   net::awaitable<read_result> read_some(std::span<std::uint8_t> buffer) override {
-    auto [ec, n] = co_await socket_.async_read_some(net::buffer(buffer.data(), buffer.size()),
-                                                    use_tuple);
+    auto [ec, n] =
+        co_await socket_.async_read_some(net::buffer(buffer.data(), buffer.size()), use_tuple);
     co_return read_result{ec, n};
   }
   net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t> data) override {
-    auto [ec, n] = co_await net::async_write(socket_, net::buffer(data.data(), data.size()),
-                                             use_tuple);
+    auto [ec, n] =
+        co_await net::async_write(socket_, net::buffer(data.data(), data.size()), use_tuple);
     co_return ec;
   }
   void shutdown_send() override {
@@ -120,7 +120,8 @@ net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::ui
   tcp::socket socket(ex);
   net::steady_timer timer(ex);
   timer.expires_after(timeout);
-  auto r = co_await (net::async_connect(socket, endpoints, use_tuple) || timer.async_wait(use_tuple));
+  auto r =
+      co_await (net::async_connect(socket, endpoints, use_tuple) || timer.async_wait(use_tuple));
   if (r.index() == 1) {
     why = "connecting to " + host + ":" + std::to_string(port) + " timed out";
     co_return nullptr;

@@ -46,8 +46,8 @@ net::awaitable<visit_result> visit(const ws_url& base, const std::string& path, 
   visit_result result;
   auto ex = co_await net::this_coro::executor;
   tcp::resolver resolver(ex);
-  auto [rec, endpoints] = co_await resolver.async_resolve(
-      base.host, std::to_string(base.port), net::as_tuple(net::use_awaitable));
+  auto [rec, endpoints] = co_await resolver.async_resolve(base.host, std::to_string(base.port),
+                                                          net::as_tuple(net::use_awaitable));
   if (rec) co_return result;
   tcp::socket socket(ex);
   net::steady_timer timer(ex);

@@ -59,15 +59,31 @@ net::awaitable<void> run_connection(tcp::socket socket, connection& conn, event_
     while (auto e = conn.next_event()) on_event(conn, *e);
   };
   bool transport_failed = false;
+  socket.non_blocking(true, ignored);
   for (;;) {
     while (!conn.output().empty()) {
       const auto out = conn.output();
-      std::size_t written = 0;
+      // Most writes fit in the socket's send buffer: write once without waiting, and wait (with
+      // a deadline) only for what is left.
       boost::system::error_code ec;
+      std::size_t written = socket.write_some(net::buffer(out.data(), out.size()), ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) {
+        ec = {};
+        written = 0;
+      }
+      if (ec) {
+        transport_failed = true;
+        break;
+      }
+      conn.consume_output(written);
+      if (written == out.size()) continue;
+      const auto rest = conn.output();
+      written = 0;
       if (options.write_timeout.count() > 0) {
         timer.expires_after(options.write_timeout);
-        auto r = co_await (net::async_write(socket, net::buffer(out.data(), out.size()), use_tuple) ||
-                           timer.async_wait(use_tuple));
+        auto r =
+            co_await (net::async_write(socket, net::buffer(rest.data(), rest.size()), use_tuple) ||
+                      timer.async_wait(use_tuple));
         if (r.index() == 1) {
           ec = net::error::timed_out;
         } else {
@@ -75,7 +91,7 @@ net::awaitable<void> run_connection(tcp::socket socket, connection& conn, event_
         }
       } else {
         std::tie(ec, written) =
-            co_await net::async_write(socket, net::buffer(out.data(), out.size()), use_tuple);
+            co_await net::async_write(socket, net::buffer(rest.data(), rest.size()), use_tuple);
       }
       if (ec) {
         transport_failed = true;

@@ -405,14 +405,11 @@ void connection::write_frame(opcode op, std::span<const std::uint8_t> payload, b
   }
   std::uint8_t head[max_header_size];
   const std::size_t head_size = encode_header(h, head);
+  out_.insert(out_.end(), head, head + head_size);
   const std::size_t at = out_.size();
-  out_.resize(at + head_size + payload.size());
-  std::memcpy(out_.data() + at, head, head_size);
-  if (!payload.empty()) {
-    std::memcpy(out_.data() + at + head_size, payload.data(), payload.size());
-    if (h.masked)
-      apply_mask(std::span<std::uint8_t>(out_.data() + at + head_size, payload.size()), h.key);
-  }
+  out_.insert(out_.end(), payload.begin(), payload.end());
+  if (h.masked && !payload.empty())
+    apply_mask(std::span<std::uint8_t>(out_.data() + at, payload.size()), h.key);
 }
 
 }  // namespace wsspec::ref

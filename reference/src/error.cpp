@@ -21,7 +21,9 @@ constexpr std::array<error_info, error_count> table{{
 #undef WSSPEC_X
 }};
 
-const error_info& info(error e) noexcept { return table[static_cast<std::size_t>(e)]; }
+const error_info& info(error e) noexcept {
+  return table[static_cast<std::size_t>(e)];
+}
 
 class category_impl final : public std::error_category {
  public:
@@ -34,19 +36,34 @@ class category_impl final : public std::error_category {
 
 }  // namespace
 
-category category_of(error e) noexcept { return info(e).cat; }
-std::uint16_t close_code_for(error e) noexcept { return info(e).close; }
-std::uint16_t http_status_for(error e) noexcept { return info(e).http; }
-std::string_view name(error e) noexcept { return info(e).name; }
-std::string_view describe(error e) noexcept { return info(e).text; }
+category category_of(error e) noexcept {
+  return info(e).cat;
+}
+std::uint16_t close_code_for(error e) noexcept {
+  return info(e).close;
+}
+std::uint16_t http_status_for(error e) noexcept {
+  return info(e).http;
+}
+std::string_view name(error e) noexcept {
+  return info(e).name;
+}
+std::string_view describe(error e) noexcept {
+  return info(e).text;
+}
 
 std::string_view name(category c) noexcept {
   switch (c) {
-    case category::handshake: return "handshake";
-    case category::protocol: return "protocol";
-    case category::payload: return "payload";
-    case category::limit: return "limit";
-    case category::extension: return "extension";
+    case category::handshake:
+      return "handshake";
+    case category::protocol:
+      return "protocol";
+    case category::payload:
+      return "payload";
+    case category::limit:
+      return "limit";
+    case category::extension:
+      return "extension";
   }
   return "unknown";
 }
@@ -60,6 +77,8 @@ std::error_code make_error_code(error e) noexcept {
   return {static_cast<int>(e), error_category()};
 }
 
-error error_set::first() const noexcept { return static_cast<error>(std::countr_zero(bits_)); }
+error error_set::first() const noexcept {
+  return static_cast<error>(std::countr_zero(bits_));
+}
 
 }  // namespace wsspec::ref

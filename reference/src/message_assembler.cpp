@@ -1,6 +1,12 @@
 #include "wsspec/reference/message_assembler.hpp"
 
+#include <algorithm>
+
 namespace wsspec::ref {
+
+namespace {
+constexpr std::uint64_t reserve_limit = 1 << 20;
+}  // namespace
 
 std::optional<error> message_assembler::on_header(const frame_header& h) {
   ready_ = assembled::nothing;
@@ -26,6 +32,15 @@ std::optional<error> message_assembler::on_header(const frame_header& h) {
     compressed_ = h.rsv1 && inflater_ != nullptr;
   }
   wire_size_ += h.length;
+  // Room for the frame's payload, so that a message arriving in pieces is not copied again and
+  // again; bounded, as nothing is allocated for bytes that have not arrived (a declared length is
+  // only a claim).
+  if (!compressed_ && wire_size_ <= config_.max_message_size) {
+    const std::size_t needed = message_.size() + static_cast<std::size_t>(std::min<std::uint64_t>(
+                                                     h.length, reserve_limit));
+    // Grow geometrically: many small fragments must not each cost a reallocation.
+    if (needed > message_.capacity()) message_.reserve(std::max(needed, 2 * message_.capacity()));
+  }
   // RFC 6455 §10.4: an endpoint bounds the size of the messages it accepts. A compressed
   // message is bounded by its decompressed size instead, as it arrives.
   if (!compressed_ && wire_size_ > config_.max_message_size) return error::message_too_big;

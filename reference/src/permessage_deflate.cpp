@@ -327,10 +327,11 @@ struct inflater::impl {
   // set, the rest of `in` is dropped.
   std::optional<error> feed(std::span<const std::uint8_t> in, bool stop_at_end,
                             std::vector<std::uint8_t>& out) {
-    // zlib only refuses a distance that reaches before the data it still holds: its window plus
-    // the output of the current call. Producing at most one window of output per call makes
-    // every distance of twice the window or more fail ("invalid distance too far back").
-    const std::size_t chunk = std::size_t{1} << window_bits;
+    // RFC 7692 §7.1.2: the peer's data must not refer back further than the agreed window.
+    // zlib checks a distance against its window plus what the current call already wrote, so
+    // below the 32 KiB window (which no DEFLATE distance can exceed) each call writes one byte:
+    // then every distance is checked against exactly the window, wherever the input was split.
+    const std::size_t chunk = window_bits == 15 ? std::size_t{1} << 15 : 1;
     if (scratch.empty()) scratch.resize(chunk);
     std::size_t offset = 0;
     bool output_full = false;

@@ -17,20 +17,29 @@ E from_word(const std::string& word, const E (&values)[N], std::string_view what
   throw std::runtime_error("unknown " + std::string(what) + " '" + word + "'");
 }
 
-constexpr verdict all_verdicts[] = {verdict::ok,           verdict::non_strict,
-                                    verdict::informational, verdict::unimplemented,
-                                    verdict::failed,        verdict::error};
-constexpr close_verdict all_close[] = {close_verdict::ok,     close_verdict::wrong_code,
-                                       close_verdict::unclean, close_verdict::failed,
-                                       close_verdict::informational, close_verdict::error};
+constexpr verdict all_verdicts[] = {
+    verdict::ok,     verdict::non_strict, verdict::informational, verdict::unimplemented,
+    verdict::failed, verdict::error};
+constexpr close_verdict all_close[] = {
+    close_verdict::ok,     close_verdict::wrong_code,    close_verdict::unclean,
+    close_verdict::failed, close_verdict::informational, close_verdict::error};
 constexpr level all_levels[] = {level::must, level::should, level::may};
-constexpr entry_kind all_kinds[] = {
-    entry_kind::connected,  entry_kind::tx_bytes,  entry_kind::rx_bytes,
-    entry_kind::handshake_request, entry_kind::handshake_response, entry_kind::tx_frame,
-    entry_kind::rx_frame,   entry_kind::rx_message, entry_kind::rx_close,
-    entry_kind::violation,  entry_kind::tcp_fin,   entry_kind::tcp_error,
-    entry_kind::tcp_closed, entry_kind::mark,      entry_kind::timeout,
-    entry_kind::note};
+constexpr entry_kind all_kinds[] = {entry_kind::connected,
+                                    entry_kind::tx_bytes,
+                                    entry_kind::rx_bytes,
+                                    entry_kind::handshake_request,
+                                    entry_kind::handshake_response,
+                                    entry_kind::tx_frame,
+                                    entry_kind::rx_frame,
+                                    entry_kind::rx_message,
+                                    entry_kind::rx_close,
+                                    entry_kind::violation,
+                                    entry_kind::tcp_fin,
+                                    entry_kind::tcp_error,
+                                    entry_kind::tcp_closed,
+                                    entry_kind::mark,
+                                    entry_kind::timeout,
+                                    entry_kind::note};
 
 std::optional<ref::error> error_named(const std::string& n) {
   for (std::size_t i = 0; i < ref::error_count; ++i)
@@ -55,9 +64,13 @@ std::optional<micros> read_us(const json& j, const char* key) {
 }
 
 json header_json(const ref::frame_header& h) {
-  return {{"fin", h.fin},       {"rsv", h.rsv_bits()},         {"opcode", h.opcode},
-          {"masked", h.masked}, {"key", to_hex({h.key.begin(), h.key.end()})},
-          {"length", h.length}, {"length_bytes", h.length_bytes}};
+  return {{"fin", h.fin},
+          {"rsv", h.rsv_bits()},
+          {"opcode", h.opcode},
+          {"masked", h.masked},
+          {"key", to_hex({h.key.begin(), h.key.end()})},
+          {"length", h.length},
+          {"length_bytes", h.length_bytes}};
 }
 ref::frame_header read_header(const json& j) {
   ref::frame_header h;
@@ -114,35 +127,35 @@ json transcript_json(const transcript& t) {
     close = {{"code", t.close->code ? json(*t.close->code) : json(nullptr)},
              {"reason", t.close->reason},
              {"reason_hex", to_hex({t.close->reason.begin(), t.close->reason.end()})},
-             {"problem", t.close->problem ? json(std::string(ref::name(*t.close->problem)))
-                                          : json(nullptr)},
+             {"problem",
+              t.close->problem ? json(std::string(ref::name(*t.close->problem))) : json(nullptr)},
              {"t_us", t.close->at.count()}};
   }
-  return {{"connected", t.connected},
-          {"connect_error", t.connect_error},
-          {"harness_error", t.harness_error},
-          {"handshake_complete", t.handshake_complete},
-          {"http_status", t.http_status},
-          {"handshake_problem", t.handshake_problem
-                                    ? json(std::string(ref::name(*t.handshake_problem)))
-                                    : json(nullptr)},
-          {"deflate", t.deflate_agreed},
-          {"messages", messages},
-          {"pongs", pongs},
-          {"pings", t.pings},
-          {"close", close},
-          {"violations", violations},
-          {"close_sent_us", opt_us(t.close_sent_at)},
-          {"peer_eof_us", opt_us(t.peer_eof_at)},
-          {"reset_us", opt_us(t.reset_at)},
-          {"wsspec_closed_tcp_us", opt_us(t.we_closed_tcp_at)},
-          {"wsspec_closed_first", t.harness_closed_first},
-          {"budget_expired", t.budget_expired},
-          {"marks", marks},
-          {"duration_us", t.duration.count()},
-          {"tx_bytes", t.tx_bytes},
-          {"rx_bytes", t.rx_bytes},
-          {"entries", entries}};
+  return {
+      {"connected", t.connected},
+      {"connect_error", t.connect_error},
+      {"harness_error", t.harness_error},
+      {"handshake_complete", t.handshake_complete},
+      {"http_status", t.http_status},
+      {"handshake_problem",
+       t.handshake_problem ? json(std::string(ref::name(*t.handshake_problem))) : json(nullptr)},
+      {"deflate", t.deflate_agreed},
+      {"messages", messages},
+      {"pongs", pongs},
+      {"pings", t.pings},
+      {"close", close},
+      {"violations", violations},
+      {"close_sent_us", opt_us(t.close_sent_at)},
+      {"peer_eof_us", opt_us(t.peer_eof_at)},
+      {"reset_us", opt_us(t.reset_at)},
+      {"wsspec_closed_tcp_us", opt_us(t.we_closed_tcp_at)},
+      {"wsspec_closed_first", t.harness_closed_first},
+      {"budget_expired", t.budget_expired},
+      {"marks", marks},
+      {"duration_us", t.duration.count()},
+      {"tx_bytes", t.tx_bytes},
+      {"rx_bytes", t.rx_bytes},
+      {"entries", entries}};
 }
 
 transcript read_transcript(const json& j) {
@@ -255,11 +268,20 @@ case_result read_result(const json& j) {
 }
 
 json info_json(const run_info& i) {
-  return {{"tool_version", i.tool_version}, {"target", i.target},     {"role", i.role},
-          {"agent", i.agent},               {"seed", i.seed},         {"selection", i.selection},
-          {"exclude", i.exclude},           {"shard", i.shard},       {"jobs", i.jobs},
-          {"time_scale", i.time_scale},     {"close_timeout_ms", i.close_timeout_ms},
-          {"started", i.started},           {"wall_ms", i.wall_ms},   {"strict", i.strict}};
+  return {{"tool_version", i.tool_version},
+          {"target", i.target},
+          {"role", i.role},
+          {"agent", i.agent},
+          {"seed", i.seed},
+          {"selection", i.selection},
+          {"exclude", i.exclude},
+          {"shard", i.shard},
+          {"jobs", i.jobs},
+          {"time_scale", i.time_scale},
+          {"close_timeout_ms", i.close_timeout_ms},
+          {"started", i.started},
+          {"wall_ms", i.wall_ms},
+          {"strict", i.strict}};
 }
 
 run_info read_info(const json& j) {
@@ -282,6 +304,10 @@ run_info read_info(const json& j) {
 }
 
 }  // namespace
+
+json result_to_json(const case_result& r) {
+  return result_json(r);
+}
 
 std::string to_hex(const std::vector<std::uint8_t>& bytes) {
   static constexpr char digits[] = "0123456789abcdef";

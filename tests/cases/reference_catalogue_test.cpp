@@ -26,8 +26,8 @@ std::vector<const case_def*> server_cases() {
 void expect_pass(const case_result& r) {
   std::string why;
   for (const auto& reason : r.reasons) why += "\n  - " + reason;
-  const bool informational = r.behavior == verdict::informational &&
-                             r.close == close_verdict::informational;
+  const bool informational =
+      r.behavior == verdict::informational && r.close == close_verdict::informational;
   EXPECT_TRUE((r.behavior == verdict::ok && r.close == close_verdict::ok) || informational)
       << r.id << ": " << to_string(r.behavior) << " / " << to_string(r.close)
       << "\n  expected: " << r.expected << "\n  actual: " << r.actual << why;

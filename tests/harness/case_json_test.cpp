@@ -61,7 +61,11 @@ TEST(CaseJson, MalformedInputIsRejectedWithAReason) {
 
 TEST(CaseJson, NonUtf8PayloadsAreWrittenAsHex) {
   catalogue cat;
-  cat.add("x").section("8.1").must("r").describe("d").send({frame(1, payload_spec::bytes({0xff}))})
+  cat.add("x")
+      .section("8.1")
+      .must("r")
+      .describe("d")
+      .send({frame(1, payload_spec::bytes({0xff}))})
       .expect_fail({1007});
   const auto j = to_json(cat.cases().front());
   EXPECT_EQ(j["steps"][0]["send_frames"]["frames"][0]["payload"]["hex"], "ff");

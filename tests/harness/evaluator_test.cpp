@@ -46,8 +46,12 @@ void target_fails(transcript& t, std::optional<std::uint16_t> code) {
 
 case_def echo_case() {
   catalogue cat;
-  cat.add("t/echo").section("5.6").must("echo").describe("d").send({text("Hello")}).expect_echo(
-      {text_message("Hello")});
+  cat.add("t/echo")
+      .section("5.6")
+      .must("echo")
+      .describe("d")
+      .send({text("Hello")})
+      .expect_echo({text_message("Hello")});
   return cat.cases().front();
 }
 
@@ -106,8 +110,12 @@ TEST(Evaluator, UnsolicitedPongIsTolerated) {
 
 TEST(Evaluator, ExpectedPongMustArrive) {
   catalogue cat;
-  cat.add("t/ping").section("5.5.2").must("pong").describe("d").send({ping("abc")}).expect_echo(
-      {pong_of("abc")});
+  cat.add("t/ping")
+      .section("5.5.2")
+      .must("pong")
+      .describe("d")
+      .send({ping("abc")})
+      .expect_echo({pong_of("abc")});
   const case_def c = cat.cases().front();
   auto t = opened();
   clean_close(t);

@@ -54,7 +54,7 @@ TEST(Selector, ExactIdAndAutobahnNumber) {
 TEST(Selector, SectionPrefixStopsAtABoundary) {
   EXPECT_EQ(pick({"rfc6455/5.4"}).size(), 2u);
   EXPECT_EQ(pick({"rfc6455/5"}).size(), 3u);  // 5.4 and 5.5.2, not 4.2.1
-  EXPECT_EQ(pick({"6.4"}).size(), 2u);         // 6.4.1 and 6.4.2, not 6.40.1
+  EXPECT_EQ(pick({"6.4"}).size(), 2u);        // 6.4.1 and 6.4.2, not 6.40.1
 }
 
 TEST(Selector, GlobsMatchIdsAndAutobahnNumbers) {

@@ -8,8 +8,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "wsspec/harness/catalogue.hpp"
@@ -20,8 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-transcript run(const case_def& c, std::function<std::unique_ptr<transport>(net::any_io_executor)>
-                                      make) {
+transcript run(const case_def& c,
+               std::function<std::unique_ptr<transport>(net::any_io_executor)> make) {
   net::io_context ioc(1);
   auto t = make(ioc.get_executor());
   transcript out;
@@ -176,7 +176,11 @@ TEST(Session, TranscriptRecordsBothDirectionsInOrder) {
 
 TEST(Session, ViolationIsFailedByTheReference) {
   catalogue cat;
-  cat.add("t/rsv").section("5.2").must("r").describe("d").send({with_rsv(text("x"), 2)})
+  cat.add("t/rsv")
+      .section("5.2")
+      .must("r")
+      .describe("d")
+      .send({with_rsv(text("x"), 2)})
       .expect_fail({1002});
   const auto t = run(cat.cases().front(), reference);
   ASSERT_TRUE(t.close.has_value());

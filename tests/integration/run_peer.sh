@@ -47,7 +47,7 @@ while (($#)); do
   esac
   shift
 done
-if (($# < 3)) || [[ "$2" != "--" ]]; then usage; fi
+if (($# < 3)) || [[ "$2" != "--" ]] || ! [[ "$wait_seconds" =~ ^[0-9]+$ ]]; then usage; fi
 server="$1"
 shift 2
 command=("$@")

@@ -106,11 +106,12 @@ class zlib_raw_deflate {
     s_.avail_out = static_cast<uInt>(out.size());
     if (deflate(&s_, Z_SYNC_FLUSH) != Z_OK || s_.avail_in != 0 || s_.avail_out == 0)
       throw std::runtime_error("deflate");
-    out.resize(out.size() - s_.avail_out);
+    const std::size_t produced = out.size() - s_.avail_out;
     constexpr std::array<std::uint8_t, 4> tail{0x00, 0x00, 0xff, 0xff};
-    if (out.size() < 4 || !std::equal(tail.begin(), tail.end(), out.end() - 4))
+    if (produced < 4 || !std::equal(tail.begin(), tail.end(),
+                                    out.begin() + static_cast<std::ptrdiff_t>(produced - 4)))
       throw std::runtime_error("no sync flush tail");
-    out.resize(out.size() - 4);
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(produced - 4), out.end());
     return out;
   }
 
@@ -927,6 +928,38 @@ TEST(Inflater, DistanceBeyondTheWindowAcrossMessagesFails) {
   inflater narrow(9, false);
   ASSERT_EQ(std::get<bytes>(decompress(narrow, c1)), first);
   EXPECT_EQ(std::get<error>(decompress(narrow, c2)), error::inflate_failed);
+}
+
+TEST(Inflater, WindowIsEnforcedExactlyWhateverTheSplit) {
+  // RFC 7692 §7.1.2: a distance of exactly the window decodes, one byte more does not, whether
+  // the data arrives whole or one byte at a time.
+  for (int bits = 8; bits <= 14; ++bits) {
+    const std::size_t window = std::size_t{1} << bits;
+    for (const std::size_t distance : {window, window + 1}) {
+      bytes m = random_bytes(distance, static_cast<unsigned>(bits));
+      m.insert(m.end(), m.begin(), m.begin() + 64);
+      zlib_raw_deflate z(15, 9);
+      const bytes c = z.message(m);
+      for (const bool byte_by_byte : {false, true}) {
+        inflater in(bits, false);
+        bytes out;
+        std::optional<error> e;
+        if (byte_by_byte) {
+          for (std::size_t i = 0; i < c.size() && !e; ++i)
+            e = in.decompress(bytes{c[i]}, false, out);
+          if (!e) e = in.decompress({}, true, out);
+        } else {
+          e = in.decompress(c, true, out);
+        }
+        if (distance == window) {
+          EXPECT_FALSE(e) << "window " << bits << " split " << byte_by_byte;
+          EXPECT_EQ(out, m);
+        } else {
+          EXPECT_EQ(e, error::inflate_failed) << "window " << bits << " split " << byte_by_byte;
+        }
+      }
+    }
+  }
 }
 
 // Writes DEFLATE bits (RFC 1951 §3.1.1): fields least significant bit first, Huffman codes most

@@ -1,5 +1,6 @@
-// The wsspec command line (see README): test-server, list, report, echo-server, echo-client.
-// Exit status: 0 no MUST-level case failed, 1 one did, 2 usage error or target unreachable.
+// The wsspec command line (see README): test-server, list, report, expect, run, echo-server,
+// echo-client. Exit status: 0 the gate passes (no MUST-level case failed, or every result is as
+// --expect allows), 1 it does not, 2 usage error, unreadable file or target unreachable.
 #pragma once
 
 #include <ostream>

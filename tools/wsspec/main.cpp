@@ -2,4 +2,6 @@
 
 #include "wsspec/cli.hpp"
 
-int main(int argc, char** argv) { return wsspec::cli::run(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return wsspec::cli::run(argc, argv, std::cout, std::cerr);
+}

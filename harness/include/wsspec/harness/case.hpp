@@ -32,8 +32,8 @@ enum class close_verdict : std::uint8_t { ok, wrong_code, unclean, failed, infor
 // ----- steps -------------------------------------------------------------------------------
 
 struct send_frames {
-  std::vector<wire_frame> frames;  // written together
-  std::size_t chop = 0;            // split the bytes into writes of this size (0: one write)
+  std::vector<wire_frame> frames;      // written together
+  std::size_t chop = 0;                // split the bytes into writes of this size (0: one write)
   std::chrono::milliseconds pause{0};  // between chopped writes
 };
 struct send_raw {
@@ -143,8 +143,8 @@ struct close_expectation {
   };
   who closes = who::harness;
   std::vector<std::uint16_t> codes{1000};  // acceptable codes from the target (empty: any)
-  bool allow_drop = false;     // a bare TCP close without a Close frame is acceptable
-  bool require_clean = true;   // Close frames both ways and TCP closed by the server
+  bool allow_drop = false;                 // a bare TCP close without a Close frame is acceptable
+  bool require_clean = true;               // Close frames both ways and TCP closed by the server
   // The closing handshake is what the case checks (RFC 6455 §5.5.1, §7): a close verdict other
   // than OK leaves the behavior unmet too, at the case's level.
   bool decides_behavior = false;

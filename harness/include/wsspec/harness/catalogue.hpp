@@ -35,7 +35,7 @@ const catalogue& builtin_catalogue();
 //   WSSPEC_FAMILY(6455, "5.2", add_base_framing);
 using family_fn = void (*)(catalogue&);
 bool register_family(int rfc, std::string_view section, family_fn add);
-#define WSSPEC_FAMILY(rfc, section, fn)                        \
+#define WSSPEC_FAMILY(rfc, section, fn)                   \
   [[maybe_unused]] static const bool wsspec_family_##fn = \
       ::wsspec::harness::register_family(rfc, section, fn)
 

@@ -17,9 +17,9 @@ namespace wsspec::harness {
 
 struct session_config {
   ref::role target = ref::role::server;
-  std::string host_header = "127.0.0.1";  // Host of the request
-  std::string resource = "/";              // request-target
-  std::uint64_t seed = 1;                  // mask keys and handshake nonce derive from it
+  std::string host_header = "127.0.0.1";          // Host of the request
+  std::string resource = "/";                     // request-target
+  std::uint64_t seed = 1;                         // mask keys and handshake nonce derive from it
   std::chrono::milliseconds close_timeout{1000};  // wait for the target's side of a close
   std::chrono::milliseconds handshake_timeout{3000};
   std::uint64_t max_message_size = 64ull << 20;  // the target's messages are bounded too

@@ -41,7 +41,7 @@ enum class entry_kind : std::uint8_t {
 struct entry {
   micros at{0};
   entry_kind kind = entry_kind::note;
-  std::string text;                // a one-line description
+  std::string text;                 // a one-line description
   std::vector<std::uint8_t> bytes;  // raw bytes or payload preview (capped)
   std::uint64_t size = 0;           // the full size of what `bytes` previews
   ref::frame_header header{};       // for frames
@@ -67,8 +67,8 @@ struct observed_close {
 struct transcript {
   std::vector<entry> entries;
   bool connected = false;
-  std::string connect_error;        // why the target could not be reached
-  std::string harness_error;        // a fault of wsspec itself
+  std::string connect_error;  // why the target could not be reached
+  std::string harness_error;  // a fault of wsspec itself
   // The opening handshake.
   bool handshake_sent = false;
   bool handshake_complete = false;  // a valid 101 (or, testing a client, a valid request)
@@ -83,11 +83,11 @@ struct transcript {
   std::optional<observed_close> close;
   std::vector<std::pair<ref::error, std::string>> violations;
   // How it ended.
-  std::optional<micros> close_sent_at;    // wsspec sent a Close frame
-  std::optional<micros> peer_eof_at;      // the target closed TCP
-  std::optional<micros> reset_at;         // the connection was reset
+  std::optional<micros> close_sent_at;     // wsspec sent a Close frame
+  std::optional<micros> peer_eof_at;       // the target closed TCP
+  std::optional<micros> reset_at;          // the connection was reset
   std::optional<micros> we_closed_tcp_at;  // wsspec closed TCP
-  bool harness_closed_first = false;      // wsspec's Close frame went out before the target's
+  bool harness_closed_first = false;       // wsspec's Close frame went out before the target's
   bool budget_expired = false;
   std::map<std::string, micros> marks;
   micros duration{0};

@@ -10,8 +10,8 @@ inline constexpr std::uint16_t normal = 1000;
 inline constexpr std::uint16_t going_away = 1001;
 inline constexpr std::uint16_t protocol_error = 1002;
 inline constexpr std::uint16_t unsupported_data = 1003;
-inline constexpr std::uint16_t no_status = 1005;        // never on the wire
-inline constexpr std::uint16_t abnormal = 1006;         // never on the wire
+inline constexpr std::uint16_t no_status = 1005;  // never on the wire
+inline constexpr std::uint16_t abnormal = 1006;   // never on the wire
 inline constexpr std::uint16_t invalid_payload = 1007;
 inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t too_big = 1009;
@@ -20,7 +20,7 @@ inline constexpr std::uint16_t internal_error = 1011;
 inline constexpr std::uint16_t service_restart = 1012;
 inline constexpr std::uint16_t try_again_later = 1013;
 inline constexpr std::uint16_t bad_gateway = 1014;
-inline constexpr std::uint16_t tls_handshake = 1015;    // never on the wire
+inline constexpr std::uint16_t tls_handshake = 1015;  // never on the wire
 
 // RFC 6455 §7.4: codes an endpoint may send in a Close frame: 1000-1003 and 1007-1014 from the
 // IANA registry, and 3000-4999 (registered libraries and private use). 1004 is reserved, 1005,

@@ -14,61 +14,59 @@ namespace wsspec::ref {
 enum class category : std::uint8_t { handshake, protocol, payload, limit, extension };
 
 // X(name, category, close code, HTTP status, description)
-#define WSSPEC_REFERENCE_ERRORS(X)                                                                \
+#define WSSPEC_REFERENCE_ERRORS(X)                                                                 \
   /* RFC 6455 §5.2 frame syntax */                                                                \
   X(reserved_bits, protocol, 1002, 0, "RFC 6455 §5.2: RSV bit set without a negotiated extension") \
   X(reserved_opcode, protocol, 1002, 0, "RFC 6455 §5.2: reserved opcode")                          \
   X(control_frame_too_long, protocol, 1002, 0,                                                     \
     "RFC 6455 §5.5: control frame payload longer than 125 bytes")                                  \
-  X(control_frame_fragmented, protocol, 1002, 0, "RFC 6455 §5.5: control frame without FIN")      \
-  X(unmasked_client_frame, protocol, 1002, 0, "RFC 6455 §5.1: client frame not masked")          \
-  X(masked_server_frame, protocol, 1002, 0, "RFC 6455 §5.1: server frame masked")                \
+  X(control_frame_fragmented, protocol, 1002, 0, "RFC 6455 §5.5: control frame without FIN")       \
+  X(unmasked_client_frame, protocol, 1002, 0, "RFC 6455 §5.1: client frame not masked")            \
+  X(masked_server_frame, protocol, 1002, 0, "RFC 6455 §5.1: server frame masked")                  \
   X(length_top_bit, protocol, 1002, 0,                                                             \
     "RFC 6455 §5.2: 64-bit payload length with the most significant bit set")                      \
   X(non_minimal_length, protocol, 1002, 0,                                                         \
     "RFC 6455 §5.2: payload length not encoded in the minimal number of bytes")                    \
   /* RFC 6455 §5.4 message sequence */                                                            \
   X(unexpected_continuation, protocol, 1002, 0,                                                    \
-    "RFC 6455 §5.4: continuation frame without a message to continue")                            \
+    "RFC 6455 §5.4: continuation frame without a message to continue")                             \
   X(expected_continuation, protocol, 1002, 0,                                                      \
-    "RFC 6455 §5.4: new data frame while a fragmented message is in progress")                    \
-  X(frame_after_close, protocol, 1002, 0, "RFC 6455 §5.5.1: data frame after a Close frame")      \
-  /* payload rules */                                                                             \
-  X(invalid_utf8, payload, 1007, 0, "RFC 6455 §8.1: text message is not valid UTF-8")             \
+    "RFC 6455 §5.4: new data frame while a fragmented message is in progress")                     \
+  X(frame_after_close, protocol, 1002, 0, "RFC 6455 §5.5.1: data frame after a Close frame")       \
+  /* payload rules */                                                                              \
+  X(invalid_utf8, payload, 1007, 0, "RFC 6455 §8.1: text message is not valid UTF-8")              \
   X(close_payload_too_short, protocol, 1002, 0,                                                    \
     "RFC 6455 §5.5.1: Close payload of one byte cannot hold a status code")                        \
   X(invalid_close_code, protocol, 1002, 0,                                                         \
-    "RFC 6455 §7.4: status code not allowed in a Close frame")                                    \
-  X(invalid_close_reason, payload, 1007, 0, "RFC 6455 §5.5.1: Close reason is not valid UTF-8")  \
-  /* limits */                                                                                    \
-  X(frame_too_big, limit, 1009, 0, "RFC 6455 §10.4: frame larger than the configured limit")     \
-  X(message_too_big, limit, 1009, 0, "RFC 6455 §10.4: message larger than the configured limit") \
+    "RFC 6455 §7.4: status code not allowed in a Close frame")                                     \
+  X(invalid_close_reason, payload, 1007, 0, "RFC 6455 §5.5.1: Close reason is not valid UTF-8")    \
+  /* limits */                                                                                     \
+  X(frame_too_big, limit, 1009, 0, "RFC 6455 §10.4: frame larger than the configured limit")       \
+  X(message_too_big, limit, 1009, 0, "RFC 6455 §10.4: message larger than the configured limit")   \
   X(decompressed_too_big, limit, 1009, 0,                                                          \
     "RFC 7692 §8.1: decompressed message larger than the configured limit")                        \
-  X(head_too_large, limit, 0, 431, "RFC 9112 §2.3: HTTP head larger than the configured limit")  \
-  /* RFC 7692 framing */                                                                          \
-  X(rsv1_on_continuation, extension, 1002, 0,                                                      \
-    "RFC 7692 §6.1: RSV1 set on a continuation frame")                                             \
-  X(rsv1_on_control, extension, 1002, 0, "RFC 7692 §6.1: RSV1 set on a control frame")            \
+  X(head_too_large, limit, 0, 431, "RFC 9112 §2.3: HTTP head larger than the configured limit")    \
+  /* RFC 7692 framing */                                                                           \
+  X(rsv1_on_continuation, extension, 1002, 0, "RFC 7692 §6.1: RSV1 set on a continuation frame")   \
+  X(rsv1_on_control, extension, 1002, 0, "RFC 7692 §6.1: RSV1 set on a control frame")             \
   X(inflate_failed, extension, 1007, 0,                                                            \
-    "RFC 7692 §6.2: compressed payload is not a valid DEFLATE stream")                            \
-  /* HTTP/1.1 syntax (RFC 9112) */                                                                \
-  X(bad_request_line, handshake, 0, 400, "RFC 9112 §3: malformed request line")                  \
-  X(bad_status_line, handshake, 0, 0, "RFC 9112 §4: malformed status line")                      \
-  X(bad_header_line, handshake, 0, 400, "RFC 9112 §5: malformed header field line")              \
+    "RFC 7692 §6.2: compressed payload is not a valid DEFLATE stream")                             \
+  /* HTTP/1.1 syntax (RFC 9112) */                                                                 \
+  X(bad_request_line, handshake, 0, 400, "RFC 9112 §3: malformed request line")                    \
+  X(bad_status_line, handshake, 0, 0, "RFC 9112 §4: malformed status line")                        \
+  X(bad_header_line, handshake, 0, 400, "RFC 9112 §5: malformed header field line")                \
   /* RFC 6455 §4.2.1 client request */                                                            \
-  X(bad_method, handshake, 0, 405, "RFC 6455 §4.2.1: request method is not GET")                 \
-  X(bad_http_version, handshake, 0, 400, "RFC 6455 §4.2.1: HTTP version below 1.1")             \
-  X(missing_host, handshake, 0, 400, "RFC 6455 §4.2.1: Host header missing")                     \
-  X(duplicate_host, handshake, 0, 400, "RFC 9112 §3.2: more than one Host header")              \
-  X(bad_upgrade, handshake, 0, 400, "RFC 6455 §4.2.1: Upgrade does not include websocket")       \
-  X(bad_connection, handshake, 0, 400, "RFC 6455 §4.2.1: Connection does not include Upgrade")  \
-  X(missing_key, handshake, 0, 400, "RFC 6455 §4.2.1: Sec-WebSocket-Key missing")                \
-  X(bad_key, handshake, 0, 400,                                                                    \
-    "RFC 6455 §4.2.1: Sec-WebSocket-Key is not 16 bytes in base64")                                \
-  X(duplicate_key, handshake, 0, 400, "RFC 6455 §11.3.1: Sec-WebSocket-Key sent more than once") \
-  X(missing_version, handshake, 0, 426, "RFC 6455 §4.2.1: Sec-WebSocket-Version missing")        \
-  X(unsupported_version, handshake, 0, 426, "RFC 6455 §4.4: Sec-WebSocket-Version is not 13")    \
+  X(bad_method, handshake, 0, 405, "RFC 6455 §4.2.1: request method is not GET")                   \
+  X(bad_http_version, handshake, 0, 400, "RFC 6455 §4.2.1: HTTP version below 1.1")                \
+  X(missing_host, handshake, 0, 400, "RFC 6455 §4.2.1: Host header missing")                       \
+  X(duplicate_host, handshake, 0, 400, "RFC 9112 §3.2: more than one Host header")                 \
+  X(bad_upgrade, handshake, 0, 400, "RFC 6455 §4.2.1: Upgrade does not include websocket")         \
+  X(bad_connection, handshake, 0, 400, "RFC 6455 §4.2.1: Connection does not include Upgrade")     \
+  X(missing_key, handshake, 0, 400, "RFC 6455 §4.2.1: Sec-WebSocket-Key missing")                  \
+  X(bad_key, handshake, 0, 400, "RFC 6455 §4.2.1: Sec-WebSocket-Key is not 16 bytes in base64")    \
+  X(duplicate_key, handshake, 0, 400, "RFC 6455 §11.3.1: Sec-WebSocket-Key sent more than once")   \
+  X(missing_version, handshake, 0, 426, "RFC 6455 §4.2.1: Sec-WebSocket-Version missing")          \
+  X(unsupported_version, handshake, 0, 426, "RFC 6455 §4.4: Sec-WebSocket-Version is not 13")      \
   X(duplicate_version, handshake, 0, 400,                                                          \
     "RFC 6455 §11.3.5: Sec-WebSocket-Version sent more than once")                                 \
   X(bad_subprotocol, handshake, 0, 400,                                                            \
@@ -78,9 +76,9 @@ enum class category : std::uint8_t { handshake, protocol, payload, limit, extens
   X(bad_extension_parameter, extension, 0, 400,                                                    \
     "RFC 7692 §7: invalid, duplicated or unknown permessage-deflate parameter")                    \
   /* RFC 6455 §4.1 server response, as the client validates it */                                 \
-  X(bad_status, handshake, 0, 0, "RFC 6455 §4.1: response status is not 101")                   \
-  X(missing_accept, handshake, 0, 0, "RFC 6455 §4.1: Sec-WebSocket-Accept missing")             \
-  X(bad_accept, handshake, 0, 0, "RFC 6455 §4.1: Sec-WebSocket-Accept does not match the key")  \
+  X(bad_status, handshake, 0, 0, "RFC 6455 §4.1: response status is not 101")                      \
+  X(missing_accept, handshake, 0, 0, "RFC 6455 §4.1: Sec-WebSocket-Accept missing")                \
+  X(bad_accept, handshake, 0, 0, "RFC 6455 §4.1: Sec-WebSocket-Accept does not match the key")     \
   X(duplicate_accept, handshake, 0, 0,                                                             \
     "RFC 6455 §11.3.3: Sec-WebSocket-Accept sent more than once")                                  \
   X(unoffered_subprotocol, handshake, 0, 0,                                                        \

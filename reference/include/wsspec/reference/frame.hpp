@@ -12,7 +12,9 @@ namespace wsspec::ref {
 
 enum class role : std::uint8_t { client, server };
 
-constexpr role peer_of(role r) noexcept { return r == role::client ? role::server : role::client; }
+constexpr role peer_of(role r) noexcept {
+  return r == role::client ? role::server : role::client;
+}
 
 using mask_key = std::array<std::uint8_t, 4>;
 

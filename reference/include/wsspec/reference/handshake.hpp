@@ -52,7 +52,7 @@ struct handshake_request {
 result<handshake_request> validate_request(const http_head& head);
 
 struct handshake_response {
-  std::string accept;                     // accept_for_key(request key)
+  std::string accept;  // accept_for_key(request key)
   std::optional<std::string> subprotocol;
   std::vector<extension> extensions;
   std::vector<header_field> extra_headers;

@@ -11,9 +11,9 @@ namespace wsspec::ref {
 
 struct ws_url {
   bool secure = false;
-  std::string host;              // without brackets for IPv6 literals
+  std::string host;  // without brackets for IPv6 literals
   std::uint16_t port = 80;
-  std::string resource = "/";    // path and query, never empty
+  std::string resource = "/";       // path and query, never empty
   std::string host_header() const;  // host[:port], the port only when not the default
 };
 

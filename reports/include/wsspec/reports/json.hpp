@@ -4,6 +4,7 @@
 #pragma once
 
 #include <istream>
+#include <nlohmann/json_fwd.hpp>
 #include <ostream>
 #include <string>
 
@@ -14,6 +15,9 @@ namespace wsspec::reports {
 void write_json(const report& r, std::ostream& out);
 // Reads what write_json wrote; throws std::runtime_error with a one-line reason otherwise.
 report read_json(std::istream& in);
+
+// One result as results.json holds it, for files that carry a single case.
+nlohmann::json result_to_json(const harness::case_result& r);
 
 std::string to_hex(const std::vector<std::uint8_t>& bytes);
 

@@ -15,17 +15,17 @@ inline constexpr int schema_version = 1;
 
 struct run_info {
   std::string tool_version;
-  std::string target;             // the URL tested, or the listen address testing a client
-  std::string role = "server";    // the target's role
+  std::string target;           // the URL tested, or the listen address testing a client
+  std::string role = "server";  // the target's role
   std::string agent;
   std::uint64_t seed = 1;
   std::vector<std::string> selection;
   std::vector<std::string> exclude;
-  std::string shard;              // "I/N" when sharded
+  std::string shard;  // "I/N" when sharded
   std::size_t jobs = 1;
   double time_scale = 1.0;
   std::uint64_t close_timeout_ms = 1000;
-  std::string started;            // when the run started (as given by the caller)
+  std::string started;  // when the run started (as given by the caller)
   std::uint64_t wall_ms = 0;
   bool strict = false;
 };

@@ -1,0 +1,780 @@
+#include "wsspec/reports/html.hpp"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "wsspec/reference/handshake.hpp"
+#include "wsspec/reference/opcode.hpp"
+#include "wsspec/reports/text.hpp"
+
+namespace wsspec::reports {
+
+namespace {
+
+using namespace harness;
+
+// Bounds on what is rendered, whatever the target sent (results.json keeps everything).
+constexpr std::size_t log_rows_head = 75;       // wire-log rows shown from the start of a case
+constexpr std::size_t log_rows_tail = 25;       // and from its end
+constexpr std::size_t page_row_budget = 25000;  // wire-log rows for the whole page; past it,
+constexpr std::size_t lean_rows_head = 8;       // a case shows only this many from the start
+constexpr std::size_t lean_rows_tail = 4;       // and from the end
+constexpr std::size_t payload_text = 120;       // payload bytes shown as text per frame
+constexpr std::size_t payload_hex = 64;         // as hex, when the payload is not text
+constexpr std::size_t payload_hex_too = 32;     // as hex beside the text
+constexpr std::size_t raw_shown = 48;           // bytes shown per read or write
+constexpr std::size_t text_cap = 4096;          // bytes of a long text (handshake, requirement)
+constexpr std::size_t line_cap = 1024;          // bytes of a one-line text (reason, log line)
+constexpr std::size_t reasons_shown = 50;
+
+// The page's only script: filters over the matrix rows (the case details follow their row), and
+// opening the case a link points to. It reads data attributes the writer set and writes nothing
+// but `hidden`, `open`, a class and textContent, so no target text can become markup through it.
+constexpr std::string_view script = R"JS(
+(function () {
+  'use strict';
+  var doc = document;
+  var byId = function (id) { return doc.getElementById(id); };
+  var failed = byId('f-failed'), section = byId('f-section'), level = byId('f-level'),
+      verdict = byId('f-verdict'), query = byId('f-text'), raw = byId('f-raw'),
+      count = byId('f-count');
+  var rows = doc.querySelectorAll('tr[data-row]');
+  var cases = doc.querySelectorAll('details[data-row]');
+  function has(list, word) { return (' ' + list + ' ').indexOf(' ' + word + ' ') >= 0; }
+  function apply() {
+    var shown = {}, n = 0, text = query.value.trim().toLowerCase();
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      var keep = (!failed.checked || r.getAttribute('data-failed') === '1') &&
+                 (!section.value || r.getAttribute('data-section') === section.value) &&
+                 (!level.value || r.getAttribute('data-level') === level.value) &&
+                 (!verdict.value || has(r.getAttribute('data-verdicts'), verdict.value)) &&
+                 (!text || r.textContent.toLowerCase().indexOf(text) >= 0);
+      r.hidden = !keep;
+      if (keep) { shown[r.getAttribute('data-row')] = true; n++; }
+    }
+    for (var j = 0; j < cases.length; j++)
+      cases[j].hidden = !shown[cases[j].getAttribute('data-row')];
+    count.textContent = n + ' of ' + rows.length + ' cases shown';
+    doc.body.classList.toggle('show-raw', raw.checked);
+  }
+  function reveal() {
+    var el = location.hash.length > 1 ? byId(decodeURIComponent(location.hash.slice(1))) : null;
+    if (el && el.tagName === 'DETAILS') { el.hidden = false; el.open = true; el.scrollIntoView(); }
+  }
+  [failed, section, level, verdict, raw].forEach(function (e) {
+    e.addEventListener('change', apply);
+  });
+  query.addEventListener('input', apply);
+  window.addEventListener('hashchange', reveal);
+  apply();
+  reveal();
+  doc.documentElement.setAttribute('data-filters', 'ready');
+})();
+)JS";
+
+constexpr std::string_view style = R"CSS(
+:root{--ok:#1f9d55;--ns:#d29b00;--info:#3b82c4;--unimpl:#7c8591;--fail:#d63b3b;--err:#8e44ad;
+--ink:#1d2330;--muted:#6a7383;--line:#dfe3ea;--bg:#f4f6f9;--card:#fff;--mono:ui-monospace,
+"DejaVu Sans Mono",Menlo,Consolas,monospace}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,
+"Segoe UI","DejaVu Sans",Roboto,sans-serif}
+header.top{background:#1d2330;color:#fff;padding:18px 28px}
+header.top h1{margin:0;font-size:22px;font-weight:600;letter-spacing:.2px}
+header.top p{margin:4px 0 0;color:#b8c0cc}
+main{padding:18px 28px;max-width:1500px}
+section.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px 18px;
+margin:0 0 18px}
+h2{font-size:17px;margin:0 0 12px}
+h3{font-size:14px;margin:16px 0 8px;color:var(--muted);text-transform:uppercase;letter-spacing:.5px}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.4px}
+th.agent{text-transform:none;letter-spacing:0;font-size:13px;color:var(--ink)}
+td.nowrap{white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+code,.mono{font-family:var(--mono);font-size:12.5px}
+.muted{color:var(--muted)}
+.pill{display:inline-block;min-width:64px;text-align:center;padding:1px 8px;border-radius:10px;
+color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
+.v-ok,.c-ok{background:var(--ok)}.v-ns,.c-wrong{background:var(--ns)}.c-unclean{background:#e07b00}
+.v-info,.c-info{background:var(--info)}.v-unimpl{background:var(--unimpl)}
+.v-fail,.c-fail{background:var(--fail)}.v-err,.c-err{background:var(--err)}
+.gate-pass{color:var(--ok);font-weight:600}.gate-fail{color:var(--fail);font-weight:600}
+.tot td.n{font-weight:600;font-size:15px;text-align:center;color:#fff}
+.tot td.zero{background:#f0f2f5;color:#a3abb8;font-weight:400}
+.grp{display:flex;align-items:center;gap:10px}
+.bar{flex:1;display:flex;height:10px;border-radius:5px;overflow:hidden;background:#eef0f3;
+min-width:120px}
+.bar span{display:block;height:100%}
+.counts{font-size:12px;color:var(--muted);white-space:nowrap;min-width:190px}
+table.groups td{padding:4px 8px}
+.filters{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;gap:10px 16px;align-items:center;
+background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px;margin:0 0 12px;
+box-shadow:0 2px 6px rgba(0,0,0,.04)}
+.filters label{display:flex;gap:6px;align-items:center}
+.filters select,.filters input[type=search]{font:inherit;padding:3px 6px;border:1px solid var(--line);
+border-radius:5px;background:#fff}
+#f-count{margin-left:auto;color:var(--muted)}
+table.matrix td.cell{padding:3px 6px;white-space:nowrap}
+table.matrix td.cell a{color:#fff;text-decoration:none}
+.scroll{overflow-x:auto}
+table.matrix .desc{display:block;color:var(--muted);font-size:12px;max-width:460px;overflow:hidden;
+text-overflow:ellipsis;white-space:nowrap}
+table.matrix small{color:var(--muted);margin-left:6px}
+.lvl{font-size:11px;font-weight:700;letter-spacing:.4px;color:var(--muted)}
+details.case{border:1px solid var(--line);border-radius:6px;margin:0 0 8px;background:#fff}
+details.case>summary{cursor:pointer;padding:7px 10px;display:flex;gap:8px;align-items:baseline;
+flex-wrap:wrap;list-style-position:inside}
+details.case[open]>summary{border-bottom:1px solid var(--line);background:#fafbfc}
+details.case .body{padding:10px 14px}
+blockquote.req{margin:0 0 10px;padding:8px 12px;border-left:4px solid #9aa5b5;background:#f6f8fa;
+font-style:italic}
+blockquote.req .src{font-style:normal;font-weight:600;color:var(--muted);margin-right:6px}
+dl.facts{display:grid;grid-template-columns:110px 1fr;gap:4px 12px;margin:0 0 12px}
+dl.facts dt{color:var(--muted);font-weight:600}
+dl.facts dd{margin:0;overflow-wrap:anywhere}
+dl.facts ul{margin:0;padding-left:18px}
+table.log{font-family:var(--mono);font-size:12px}
+table.log td{padding:3px 6px;border-bottom:1px solid #eef0f3}
+table.log td.t{color:var(--muted);white-space:nowrap;text-align:right}
+table.log td.d{font-weight:700;text-align:center;width:22px}
+table.log tr.tx td.d{color:#2f6fc0}table.log tr.rx td.d{color:#b35c00}
+table.log td.k{white-space:nowrap;color:var(--muted)}
+table.log td.x{overflow-wrap:anywhere}
+table.log tr.raw{display:none}body.show-raw table.log tr.raw{display:table-row}
+table.log tr.bad td{background:#fdeeee}
+table.log tr.gap td{text-align:center;color:var(--muted);font-style:italic;background:#fafbfc}
+.op{font-weight:700}.hdr{color:var(--muted)}
+.txt{color:#0b6b3a;background:#eef8f1;padding:0 3px;border-radius:3px;white-space:pre-wrap}
+.hex{color:#5d4a8a}
+.viol{color:#fff;background:var(--fail);border-radius:3px;padding:0 4px;margin-left:4px}
+pre.hs{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:4px 6px;
+border-radius:4px}
+footer{color:var(--muted);padding:8px 28px 28px;font-size:12px}
+)CSS";
+
+struct verdict_look {
+  const char* css;
+  const char* label;
+};
+
+verdict_look look(verdict v) {
+  switch (v) {
+    case verdict::ok:
+      return {"v-ok", "Pass"};
+    case verdict::non_strict:
+      return {"v-ns", "Non-Strict"};
+    case verdict::informational:
+      return {"v-info", "Info"};
+    case verdict::unimplemented:
+      return {"v-unimpl", "Unimplemented"};
+    case verdict::failed:
+      return {"v-fail", "Fail"};
+    case verdict::error:
+      return {"v-err", "Error"};
+  }
+  return {"v-err", "Error"};
+}
+
+verdict_look look(close_verdict v) {
+  switch (v) {
+    case close_verdict::ok:
+      return {"c-ok", "OK"};
+    case close_verdict::wrong_code:
+      return {"c-wrong", "Wrong code"};
+    case close_verdict::unclean:
+      return {"c-unclean", "Unclean"};
+    case close_verdict::failed:
+      return {"c-fail", "Fail"};
+    case close_verdict::informational:
+      return {"c-info", "Info"};
+    case close_verdict::error:
+      return {"c-err", "Error"};
+  }
+  return {"c-err", "Error"};
+}
+
+constexpr verdict verdict_order[] = {
+    verdict::ok,     verdict::non_strict, verdict::informational, verdict::unimplemented,
+    verdict::failed, verdict::error};
+
+// Any text, escaped for HTML and capped.
+std::string esc(std::string_view s, std::size_t cap = line_cap, bool lines = false) {
+  return text::html(text::clip(text::visible(s, lines), cap), lines);
+}
+
+std::string ms(micros d) {
+  const auto us = d.count() < 0 ? 0 : d.count();
+  std::string frac = std::to_string(us % 1000);
+  frac.insert(0, 3 - frac.size(), '0');
+  return std::to_string(us / 1000) + "." + frac;
+}
+
+// The length of `b` without a character cut off at its end.
+std::size_t complete_prefix(std::span<const std::uint8_t> b) {
+  std::size_t start = b.size();
+  while (start > 0 && (b[start - 1] & 0xC0) == 0x80) --start;
+  if (start == 0) return b.size();
+  const std::uint8_t lead = b[start - 1];
+  const std::size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  return b.size() - (start - 1) >= need ? b.size() : start - 1;
+}
+
+// A handshake without the empty line that ends it.
+std::string_view trim_lines(std::string_view s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool is_problem(const case_result& r) {
+  return !(r.behavior == verdict::ok || r.behavior == verdict::informational) ||
+         !(r.close == close_verdict::ok || r.close == close_verdict::informational);
+}
+
+bool is_failure(const case_result& r, bool strict) {
+  return breaks_gate(r, strict) || r.behavior == verdict::error;
+}
+
+std::string plural(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+std::string section_label(const case_result& r) {
+  return r.rfc + " §" + r.section;
+}
+
+// The rows of the matrix: every case id of any agent, in the first agent's order, then ids only
+// later agents ran, in theirs.
+struct row {
+  std::string id;
+  const case_result* meta = nullptr;  // the first result for this id, for what the case checks
+  std::size_t section = 0;
+  std::vector<const case_result*> per_agent;
+};
+
+struct layout {
+  std::vector<row> rows;
+  std::vector<std::string> sections;  // labels, in order of first appearance
+};
+
+layout lay_out(const report& r) {
+  layout l;
+  std::unordered_map<std::string, std::size_t> row_of;
+  std::unordered_map<std::string, std::size_t> section_of;
+  for (std::size_t a = 0; a < r.agents.size(); ++a) {
+    for (const auto& res : r.agents[a].results) {
+      auto [it, fresh] = row_of.try_emplace(res.id, l.rows.size());
+      if (fresh) {
+        row nr;
+        nr.id = res.id;
+        nr.meta = &res;
+        const std::string label = section_label(res);
+        auto [sit, new_section] = section_of.try_emplace(label, l.sections.size());
+        if (new_section) l.sections.push_back(label);
+        nr.section = sit->second;
+        nr.per_agent.assign(r.agents.size(), nullptr);
+        l.rows.push_back(std::move(nr));
+      }
+      auto& slot = l.rows[it->second].per_agent[a];
+      if (!slot) slot = &res;
+    }
+  }
+  return l;
+}
+
+std::string csp_hash() {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(script.data()), script.size(), digest);
+  return "sha256-" + ref::base64_encode(std::span<const std::uint8_t>(digest, sizeof digest));
+}
+
+class writer {
+ public:
+  writer(const report& r, std::ostream& out) : r_(r), out_(out), l_(lay_out(r)) {}
+
+  void write() {
+    head();
+    out_ << "<body>\n";
+    banner();
+    out_ << "<main>\n";
+    runs();
+    totals();
+    breakdown();
+    matrix();
+    details();
+    out_ << "</main>\n<footer>Rendered by wsspec from results.json (schema " << schema_version
+         << "). Wire logs show at most " << log_rows_head + log_rows_tail << " entries and "
+         << payload_text
+         << " payload bytes per frame; results.json holds the whole record."
+            "</footer>\n";
+    out_ << "<script>" << script << "</script>\n</body>\n</html>\n";
+  }
+
+ private:
+  void head() {
+    out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         // Nothing is loaded from anywhere, and only the page's own script runs.
+         << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; script-src '"
+         << csp_hash() << "'\">\n<title>wsspec report";
+    for (std::size_t a = 0; a < r_.agents.size(); ++a)
+      out_ << (a ? ", " : ": ") << esc(r_.agents[a].info.agent, 200);
+    out_ << "</title>\n<style>" << style << "</style>\n</head>\n";
+  }
+
+  void banner() {
+    std::size_t gate = 0, total = 0;
+    for (const auto& a : r_.agents) {
+      const summary s = summarize(a);
+      gate += s.gate_failures;
+      total += s.total;
+    }
+    out_ << "<header class=\"top\"><h1>wsspec conformance report</h1><p>" << r_.agents.size()
+         << (r_.agents.size() == 1 ? " agent, " : " agents, ") << total << " results, "
+         << (gate ? "<span class=\"gate-fail\">" + plural(gate, "gate failure") + "</span>"
+                  : std::string("<span class=\"gate-pass\">gate passed</span>"))
+         << "</p></header>\n";
+  }
+
+  void runs() {
+    out_ << "<section class=\"card\" id=\"runs\"><h2>Runs</h2>\n<table>\n<thead><tr><th>Agent</th>"
+            "<th>Target</th><th>Role</th><th>Started</th><th class=\"num\">Wall time</th>"
+            "<th>Seed</th><th>Selection</th><th>Options</th><th>Tool</th></tr></thead>\n<tbody>\n";
+    for (const auto& a : r_.agents) {
+      const auto& i = a.info;
+      auto join = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& p : v) s += (s.empty() ? "" : " ") + p;
+        return s;
+      };
+      std::string selection = i.selection.empty() ? "all" : join(i.selection);
+      if (!i.exclude.empty()) selection += " minus " + join(i.exclude);
+      std::string options = "jobs " + std::to_string(i.jobs) + ", close timeout " +
+                            std::to_string(i.close_timeout_ms) + " ms";
+      if (i.time_scale != 1.0) {
+        const auto hundredths = static_cast<long long>(i.time_scale * 100.0 + 0.5);
+        options += ", deadlines ×" + std::to_string(hundredths / 100) + "." +
+                   std::to_string(hundredths % 100 / 10) + std::to_string(hundredths % 10);
+      }
+      if (i.strict) options += ", strict";
+      if (!i.shard.empty()) options += ", shard " + i.shard;
+      out_ << "<tr><td class=\"nowrap\"><strong>" << esc(i.agent) << "</strong></td><td><code>"
+           << esc(i.target) << "</code></td><td>" << esc(i.role) << "</td><td class=\"nowrap\">"
+           << esc(i.started) << "</td><td class=\"num\">" << i.wall_ms << " ms</td><td>" << i.seed
+           << "</td><td>" << esc(selection) << "</td><td>" << esc(options) << "</td><td>wsspec "
+           << esc(i.tool_version) << "</td></tr>\n";
+    }
+    out_ << "</tbody></table></section>\n";
+  }
+
+  void totals() {
+    out_ << "<section class=\"card\" id=\"summary\"><h2>Summary</h2>\n<table class=\"tot\">\n"
+            "<thead><tr><th>Agent</th>";
+    for (verdict v : verdict_order) out_ << "<th class=\"num\">" << look(v).label << "</th>";
+    out_ << "<th class=\"num\">Close not OK</th><th>Gate</th></tr></thead>\n<tbody>\n";
+    for (const auto& a : r_.agents) {
+      const summary s = summarize(a);
+      out_ << "<tr data-agent-summary><td><strong>" << esc(a.info.agent) << "</strong></td>";
+      for (verdict v : verdict_order) {
+        const auto it = s.behavior.find(std::string(to_string(v)));
+        const std::size_t n = it == s.behavior.end() ? 0 : it->second;
+        out_ << "<td class=\"n " << (n ? look(v).css : "zero") << "\">" << n << "</td>";
+      }
+      std::size_t close_bad = 0;
+      for (const auto& res : a.results)
+        if (res.close != close_verdict::ok && res.close != close_verdict::informational)
+          ++close_bad;
+      out_ << "<td class=\"n " << (close_bad ? "c-unclean" : "zero") << "\">" << close_bad
+           << "</td><td>"
+           << (s.gate_failures ? "<span class=\"gate-fail\">" +
+                                     plural(s.gate_failures, a.info.strict ? "MUST/SHOULD failure"
+                                                                           : "MUST failure") +
+                                     "</span>"
+                               : std::string("<span class=\"gate-pass\">passed</span>"))
+           << "</td></tr>\n";
+    }
+    out_ << "</tbody></table>\n";
+  }
+
+  // A stacked bar and the non-zero counts of one group of results.
+  void bar(const std::vector<const case_result*>& group) {
+    std::map<verdict, std::size_t> n;
+    for (const auto* res : group) ++n[res->behavior];
+    out_ << "<div class=\"grp\"><div class=\"bar\">";
+    for (verdict v : verdict_order) {
+      if (!n[v]) continue;
+      // Tenths of a percent, written without the stream's locale.
+      const std::size_t permille = n[v] * 1000 / group.size();
+      out_ << "<span class=\"" << look(v).css << "\" style=\"width:" << permille / 10 << "."
+           << permille % 10 << "%\"></span>";
+    }
+    out_ << "</div><span class=\"counts\">";
+    bool first = true;
+    for (verdict v : verdict_order) {
+      if (!n[v]) continue;
+      out_ << (first ? "" : " · ") << n[v] << " " << look(v).label;
+      first = false;
+    }
+    out_ << "</span></div>";
+  }
+
+  void breakdown_table(const char* title, const std::vector<std::string>& labels,
+                       const std::function<std::size_t(const case_result&)>& group_of) {
+    out_ << "<h3>" << title
+         << "</h3>\n<div class=\"scroll\"><table class=\"groups\">\n<thead><tr><th>" << title
+         << "</th><th class=\"num\">Cases</th>";
+    for (const auto& a : r_.agents) out_ << "<th class=\"agent\">" << esc(a.info.agent) << "</th>";
+    out_ << "</tr></thead>\n<tbody>\n";
+    for (std::size_t g = 0; g < labels.size(); ++g) {
+      std::vector<std::vector<const case_result*>> per(r_.agents.size());
+      std::size_t cases = 0;
+      for (const auto& rw : l_.rows) {
+        if (group_of(*rw.meta) != g) continue;
+        ++cases;
+        for (std::size_t a = 0; a < r_.agents.size(); ++a)
+          if (rw.per_agent[a]) per[a].push_back(rw.per_agent[a]);
+      }
+      if (!cases) continue;
+      out_ << "<tr><td>" << esc(labels[g]) << "</td><td class=\"num\">" << cases << "</td>";
+      for (const auto& group : per) {
+        out_ << "<td>";
+        if (!group.empty()) bar(group);
+        out_ << "</td>";
+      }
+      out_ << "</tr>\n";
+    }
+    out_ << "</tbody></table></div>\n";
+  }
+
+  void breakdown() {
+    std::unordered_map<std::string, std::size_t> section_index;
+    for (std::size_t i = 0; i < l_.sections.size(); ++i) section_index[l_.sections[i]] = i;
+    breakdown_table("Section", l_.sections,
+                    [&](const case_result& res) { return section_index.at(section_label(res)); });
+    breakdown_table("Level", {"MUST", "SHOULD", "MAY"},
+                    [](const case_result& res) { return static_cast<std::size_t>(res.lvl); });
+    out_ << "</section>\n";
+  }
+
+  void filters() {
+    out_ << "<div class=\"filters\" role=\"search\">"
+            "<label><input type=\"checkbox\" id=\"f-failed\"> Failed only</label>"
+            "<label>Section <select id=\"f-section\"><option value=\"\">all</option>";
+    for (std::size_t i = 0; i < l_.sections.size(); ++i)
+      out_ << "<option value=\"s" << i << "\">" << esc(l_.sections[i]) << "</option>";
+    out_ << "</select></label><label>Level <select id=\"f-level\"><option value=\"\">all</option>"
+            "<option>MUST</option><option>SHOULD</option><option>MAY</option></select></label>"
+            "<label>Verdict <select id=\"f-verdict\"><option value=\"\">all</option>";
+    for (verdict v : verdict_order)
+      out_ << "<option value=\"" << look(v).css << "\">" << look(v).label << "</option>";
+    out_ << "</select></label><label><input type=\"search\" id=\"f-text\" "
+            "placeholder=\"id or Autobahn number\"></label>"
+            "<label><input type=\"checkbox\" id=\"f-raw\"> Raw bytes in wire logs</label>"
+            "<span id=\"f-count\"></span></div>\n";
+  }
+
+  std::string anchor(std::size_t agent, std::size_t row_index) const {
+    return "a" + std::to_string(agent) + "-c" + std::to_string(row_index);
+  }
+
+  void matrix() {
+    out_ << "<section class=\"card\" id=\"cases\"><h2>Cases</h2>\n";
+    filters();
+    out_ << "<div class=\"scroll\"><table "
+            "class=\"matrix\">\n<thead><tr><th>Case</th><th>Autobahn</th>"
+            "<th>Level</th>";
+    for (const auto& a : r_.agents) out_ << "<th class=\"agent\">" << esc(a.info.agent) << "</th>";
+    out_ << "</tr></thead>\n<tbody>\n";
+    for (std::size_t i = 0; i < l_.rows.size(); ++i) {
+      const row& rw = l_.rows[i];
+      std::string verdicts;
+      bool failed = false;
+      for (std::size_t a = 0; a < rw.per_agent.size(); ++a) {
+        if (!rw.per_agent[a]) continue;
+        if (!verdicts.empty()) verdicts.push_back(' ');
+        verdicts.append(look(rw.per_agent[a]->behavior).css);
+        failed = failed || is_failure(*rw.per_agent[a], r_.agents[a].info.strict);
+      }
+      out_ << "<tr data-row=\"" << i << "\" data-section=\"s" << rw.section << "\" data-level=\""
+           << to_string(rw.meta->lvl) << "\" data-verdicts=\"" << verdicts << "\" data-failed=\""
+           << (failed ? 1 : 0) << "\"><td><code>" << esc(rw.id) << "</code><span class=\"desc\">"
+           << esc(rw.meta->description, 300) << "</span></td><td class=\"mono\">"
+           << esc(rw.meta->autobahn) << "</td><td class=\"lvl\">" << to_string(rw.meta->lvl)
+           << "</td>";
+      for (std::size_t a = 0; a < rw.per_agent.size(); ++a) {
+        const case_result* res = rw.per_agent[a];
+        if (!res) {
+          out_ << "<td class=\"cell muted\">not run</td>";
+          continue;
+        }
+        out_ << "<td class=\"cell\"><a class=\"pill " << look(res->behavior).css << "\" href=\"#"
+             << anchor(a, i) << "\">" << look(res->behavior).label << "</a>";
+        if (res->close != close_verdict::ok)
+          out_ << " <span class=\"pill " << look(res->close).css << "\" title=\"close verdict\">"
+               << "close: " << look(res->close).label << "</span>";
+        out_ << "<small>" << (std::max<std::int64_t>(res->duration.count(), 0) + 500) / 1000
+             << " ms";
+        if (res->remote_close_code) out_ << " · " << *res->remote_close_code;
+        out_ << "</small></td>";
+      }
+      out_ << "</tr>\n";
+    }
+    out_ << "</tbody></table></div></section>\n";
+  }
+
+  void details() {
+    for (std::size_t a = 0; a < r_.agents.size(); ++a) {
+      out_ << "<section class=\"card\" id=\"agent-" << a
+           << "\"><h2>Details: " << esc(r_.agents[a].info.agent) << "</h2>\n";
+      for (std::size_t i = 0; i < l_.rows.size(); ++i)
+        if (const case_result* res = l_.rows[i].per_agent[a]) one_case(a, i, *res);
+      out_ << "</section>\n";
+    }
+  }
+
+  void one_case(std::size_t a, std::size_t i, const case_result& res) {
+    const auto& info = r_.agents[a].info;
+    out_ << "<details class=\"case\" id=\"" << anchor(a, i) << "\" data-row=\"" << i << "\""
+         << (is_problem(res) ? " open" : "") << "><summary><span class=\"pill "
+         << look(res.behavior).css << "\">" << look(res.behavior).label
+         << "</span><span class=\"pill " << look(res.close).css
+         << "\">close: " << look(res.close).label << "</span><code>" << esc(res.id) << "</code>";
+    if (!res.autobahn.empty())
+      out_ << "<span class=\"muted\">Autobahn " << esc(res.autobahn) << "</span>";
+    out_ << "<span>" << esc(res.description, 300) << "</span><span class=\"muted\">"
+         << ms(res.duration) << " ms</span></summary>\n<div class=\"body\">\n";
+    out_ << "<blockquote class=\"req\"><span class=\"src\">" << esc(res.rfc) << " §"
+         << esc(res.section) << " · " << to_string(res.lvl) << "</span>“"
+         << esc(res.requirement, text_cap, true) << "”</blockquote>\n<dl class=\"facts\">\n";
+    out_ << "<dt>Description</dt><dd>" << esc(res.description, text_cap, true) << "</dd>\n";
+    if (!res.note.empty())
+      out_ << "<dt>Note</dt><dd>" << esc(res.note, text_cap, true) << "</dd>\n";
+    out_ << "<dt>Verdict</dt><dd><span class=\"pill " << look(res.behavior).css << "\">"
+         << to_string(res.behavior) << "</span> " << to_string(res.lvl) << " requirement"
+         << (is_failure(res, info.strict) ? ", <span class=\"gate-fail\">breaks the gate</span>"
+                                          : "")
+         << "</dd>\n";
+    out_ << "<dt>Expected</dt><dd>" << esc(res.expected, text_cap) << "</dd>\n";
+    out_ << "<dt>Actual</dt><dd>" << esc(res.actual, text_cap) << "</dd>\n";
+    if (!res.reasons.empty()) {
+      out_ << "<dt>Reasons</dt><dd><ul>";
+      for (std::size_t k = 0; k < res.reasons.size() && k < reasons_shown; ++k)
+        out_ << "<li>" << esc(res.reasons[k]) << "</li>";
+      if (res.reasons.size() > reasons_shown)
+        out_ << "<li class=\"muted\">and " << res.reasons.size() - reasons_shown << " more</li>";
+      out_ << "</ul></dd>\n";
+    }
+    out_ << "<dt>Closing</dt><dd><span class=\"pill " << look(res.close).css << "\">"
+         << to_string(res.close) << "</span> ";
+    if (res.remote_close_code) {
+      out_ << "the target's Close code " << *res.remote_close_code;
+      if (!res.remote_close_reason.empty()) reason(res.remote_close_reason);
+    } else {
+      out_ << "no close code from the target";
+    }
+    out_ << "</dd>\n<dt>Duration</dt><dd>" << ms(res.duration) << " ms; " << res.log.tx_bytes
+         << " bytes sent, " << res.log.rx_bytes << " bytes received</dd>\n</dl>\n";
+    wire_log(info, res.log);
+    out_ << "</div></details>\n";
+  }
+
+  void reason(const std::string& s) {
+    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(s.data()),
+                                              std::min<std::size_t>(s.size(), 256));
+    out_ << ", reason ";
+    if (text::printable_utf8(bytes, s.size() > bytes.size()))
+      out_ << "<span class=\"txt\">“" << esc(s, 256) << "”</span>";
+    else
+      out_ << "<code class=\"hex\">" << text::spaced_hex(bytes) << "</code>"
+           << (s.size() > bytes.size() ? " …" : "") << " (not UTF-8 text)";
+  }
+
+  // A payload preview: the text when it is printable UTF-8, and the hex, both capped.
+  void payload(std::span<const std::uint8_t> bytes, std::uint64_t full_size) {
+    if (bytes.empty()) return;
+    const std::span<const std::uint8_t> head = bytes.first(std::min(bytes.size(), payload_text));
+    const bool text_cut = head.size() < full_size;
+    const bool is_text = text::printable_utf8(head, text_cut);
+    if (is_text) {
+      const std::string_view s(reinterpret_cast<const char*>(head.data()), complete_prefix(head));
+      out_ << " <span class=\"txt\">" << text::html(s, true) << (text_cut ? "…" : "") << "</span>";
+    }
+    const auto hex = bytes.first(std::min(bytes.size(), is_text ? payload_hex_too : payload_hex));
+    out_ << " <span class=\"hex\">" << text::spaced_hex(hex) << (hex.size() < full_size ? " …" : "")
+         << "</span>";
+  }
+
+  void frame(const entry& e) {
+    const auto& h = e.header;
+    const std::vector<std::uint8_t>& bytes = e.bytes;
+    out_ << "<span class=\"op\">" << esc(ref::opcode_name(h.opcode))
+         << "</span> <span class=\"hdr\">"
+         << "FIN " << (h.fin ? 1 : 0) << " · RSV " << (h.rsv1 ? 1 : 0) << (h.rsv2 ? 1 : 0)
+         << (h.rsv3 ? 1 : 0) << " · ";
+    if (h.masked)
+      out_ << "MASK " << text::spaced_hex(std::span<const std::uint8_t>(h.key.data(), 4));
+    else
+      out_ << "unmasked";
+    out_ << " · LEN " << h.length;
+    if (h.length_bytes) out_ << " (" << (h.length_bytes == 2 ? 16 : 64) << "-bit)";
+    out_ << "</span>";
+    if (h.opcode == 0x8 && bytes.size() >= 2) {
+      // A Close body: the status code, then the reason.
+      out_ << " <span class=\"op\">code " << (bytes[0] << 8 | bytes[1]) << "</span>";
+      payload(std::span<const std::uint8_t>(bytes).subspan(2), e.size >= 2 ? e.size - 2 : 0);
+    } else {
+      payload(bytes, e.size);
+    }
+    e.violations.for_each(
+        [&](ref::error err) { out_ << "<span class=\"viol\">" << ref::name(err) << "</span>"; });
+  }
+
+  void log_row(const run_info& info, const entry& e) {
+    const bool target_is_server = info.role != "client";
+    bool sent = false, received = false, raw = false;
+    const char* label = "";
+    switch (e.kind) {
+      case entry_kind::tx_bytes:
+        sent = raw = true;
+        label = "write";
+        break;
+      case entry_kind::rx_bytes:
+        received = raw = true;
+        label = "read";
+        break;
+      case entry_kind::handshake_request:
+        (target_is_server ? sent : received) = true;
+        label = "request";
+        break;
+      case entry_kind::handshake_response:
+        (target_is_server ? received : sent) = true;
+        label = "response";
+        break;
+      case entry_kind::tx_frame:
+        sent = true;
+        label = "frame";
+        break;
+      case entry_kind::rx_frame:
+        received = true;
+        label = "frame";
+        break;
+      case entry_kind::rx_message:
+        received = true;
+        label = "message";
+        break;
+      case entry_kind::rx_close:
+        received = true;
+        label = "close";
+        break;
+      case entry_kind::tcp_fin:
+        received = true;
+        label = "TCP FIN";
+        break;
+      case entry_kind::tcp_error:
+        received = true;
+        label = "TCP error";
+        break;
+      case entry_kind::tcp_closed:
+        sent = true;
+        label = "TCP close";
+        break;
+      case entry_kind::connected:
+        label = "connected";
+        break;
+      case entry_kind::violation:
+        label = "violation";
+        break;
+      case entry_kind::mark:
+        label = "mark";
+        break;
+      case entry_kind::timeout:
+        label = "timeout";
+        break;
+      case entry_kind::note:
+        label = "note";
+        break;
+    }
+    const bool bad = e.kind == entry_kind::violation || !e.violations.empty() ||
+                     e.kind == entry_kind::tcp_error || e.kind == entry_kind::timeout;
+    out_ << "<tr class=\""
+         << (sent       ? "tx"
+             : received ? "rx"
+                        : "ev")
+         << (raw ? " raw" : "") << (bad ? " bad" : "") << "\"><td class=\"t\">" << ms(e.at)
+         << "</td><td class=\"d\">"
+         << (sent       ? "→"
+             : received ? "←"
+                        : "·")
+         << "</td><td class=\"k\">" << label << "</td><td class=\"x\">";
+    switch (e.kind) {
+      case entry_kind::handshake_request:
+      case entry_kind::handshake_response:
+        out_ << "<pre class=\"hs\">" << esc(trim_lines(e.text), text_cap, true) << "</pre>";
+        break;
+      case entry_kind::tx_frame:
+      case entry_kind::rx_frame:
+        frame(e);
+        break;
+      case entry_kind::tx_bytes:
+      case entry_kind::rx_bytes: {
+        out_ << esc(e.text) << " <span class=\"hex\">"
+             << text::spaced_hex(std::span<const std::uint8_t>(e.bytes).first(
+                    std::min(e.bytes.size(), raw_shown)))
+             << (e.size > std::min(e.bytes.size(), raw_shown) ? " …" : "") << "</span>";
+        break;
+      }
+      default:
+        out_ << esc(e.text);
+        break;
+    }
+    out_ << "</td></tr>\n";
+  }
+
+  void wire_log(const run_info& info, const transcript& t) {
+    if (t.entries.empty()) {
+      out_ << "<p class=\"muted\">No wire log.</p>\n";
+      return;
+    }
+    const bool lean = rows_used_ >= page_row_budget;
+    const std::size_t head = lean ? lean_rows_head : log_rows_head;
+    const std::size_t tail = lean ? lean_rows_tail : log_rows_tail;
+    const std::size_t n = t.entries.size();
+    out_ << "<table class=\"log\"><thead><tr><th class=\"num\">ms</th><th></th><th>event</th>"
+            "<th>wire log (→ sent by wsspec, ← sent by the target)</th></tr></thead><tbody>\n";
+    for (std::size_t k = 0; k < n; ++k) {
+      if (n > head + tail && k == head) {
+        out_ << "<tr class=\"gap\"><td colspan=\"4\">" << n - head - tail
+             << " entries not shown here (results.json has them all)</td></tr>\n";
+        k = n - tail - 1;
+        continue;
+      }
+      log_row(info, t.entries[k]);
+      ++rows_used_;
+    }
+    out_ << "</tbody></table>\n";
+  }
+
+  const report& r_;
+  std::ostream& out_;
+  layout l_;
+  std::size_t rows_used_ = 0;
+};
+
+}  // namespace
+
+void write_html(const report& r, std::ostream& out) {
+  const text::classic_numbers numbers(out);
+  writer(r, out).write();
+}
+
+}  // namespace wsspec::reports
