@@ -78,6 +78,7 @@ campaign() {
   build "${targets[@]}"
   export_seeds
   local summary=()
+  local total_crashes=0
   for t in "${targets[@]}"; do
     local bin work corpus log
     bin=$(binary "$t")
@@ -101,6 +102,7 @@ campaign() {
       [[ -f $f ]] || continue
       cp "$f" "$fuzz_dir/regressions/$t/"
       crashes=$((crashes + 1))
+      total_crashes=$((total_crashes + 1))
       echo "   $(basename "$f"): replay with  fuzz/run.sh replay $t fuzz/regressions/$t/$(basename "$f")" >&2
     done
     summary+=("$(printf '%-26s %9s %7s %7s %7s %8s' "$t" "$(stat "$log" exec/s)" \
@@ -109,6 +111,11 @@ campaign() {
   printf '%-26s %9s %7s %7s %7s %8s\n' target exec/s cov ft corpus crashes
   printf '%s\n' "${summary[@]}"
   echo "logs: $work_root/<target>/fuzz.log; corpus: $corpus_root/<target>"
+  # A campaign that found a crash fails, so CI stops on it.
+  if ((total_crashes > 0)); then
+    echo "run.sh: $total_crashes crashing input(s), copied to fuzz/regressions/" >&2
+    return 1
+  fi
 }
 
 case ${1:-} in
