@@ -34,6 +34,7 @@
 #include "fuzz_support.hpp"
 #include "wsspec/harness/case.hpp"
 #include "wsspec/harness/catalogue.hpp"
+#include "wsspec/harness/session.hpp"
 #include "wsspec/harness/wire_frame.hpp"
 #include "wsspec/reference/connection.hpp"
 #include "wsspec/reference/handshake.hpp"
@@ -50,11 +51,6 @@ constexpr std::string_view host_header = "127.0.0.1";  // session_config default
 constexpr std::string_view resource = "/";
 
 using bytes = std::vector<std::uint8_t>;
-
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-    s.replace(at, from.size(), to);
-}
 
 // What the harness sends in one case, for one target role.
 struct transmission {
@@ -89,34 +85,7 @@ class sender {
       if (auto agreed = ref::negotiate_deflate(offered, ref::deflate_server_policy{}))
         agree(agreed->params);
     }
-    if (hs.raw_request) {
-      t.head = *hs.raw_request;
-      replace_all(t.head, "{host}", host_header);
-      replace_all(t.head, "{target}", resource);
-      replace_all(t.head, "{key}", key);
-    } else {
-      std::vector<ref::header_field> fields{{"Host", std::string(host_header)},
-                                            {"Upgrade", "websocket"},
-                                            {"Connection", "Upgrade"},
-                                            {"Sec-WebSocket-Key", key},
-                                            {"Sec-WebSocket-Version", "13"}};
-      if (!hs.subprotocols.empty()) {
-        std::string list;
-        for (const auto& p : hs.subprotocols) list += (list.empty() ? "" : ", ") + p;
-        fields.push_back({"Sec-WebSocket-Protocol", list});
-      }
-      if (!offered.empty())
-        fields.push_back({"Sec-WebSocket-Extensions", ref::format_extensions(offered)});
-      std::erase_if(fields, [&](const ref::header_field& f) {
-        for (const auto& name : hs.omit_headers)
-          if (ref::iequals(f.name, name)) return true;
-        return false;
-      });
-      for (const auto& f : hs.extra_headers) fields.push_back(f);
-      t.head = "GET " + std::string(resource) + " HTTP/1.1\r\n";
-      for (const auto& f : fields) t.head += f.name + ": " + f.value + "\r\n";
-      t.head += "\r\n";
-    }
+    t.head = build_case_request(hs, host_header, resource, key, offered);
     for (const auto& f : hs.frames_with_request) append_frame(f, t.frames);
     run_steps(t);
     return t;

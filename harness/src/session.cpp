@@ -56,6 +56,7 @@ bool header_iequals(const ref::header_field& f, std::string_view name) {
 }
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
   for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
 }
@@ -284,34 +285,8 @@ class runner_state {
       offer_ = offer;
       offered_extensions_.insert(offered_extensions_.begin(), ref::to_extension(offer));
     }
-    std::string request;
-    if (hs.raw_request) {
-      request = *hs.raw_request;
-      replace_all(request, "{host}", cfg_.host_header);
-      replace_all(request, "{target}", cfg_.resource);
-      replace_all(request, "{key}", key);
-    } else {
-      std::vector<ref::header_field> fields{{"Host", cfg_.host_header},
-                                            {"Upgrade", "websocket"},
-                                            {"Connection", "Upgrade"},
-                                            {"Sec-WebSocket-Key", key},
-                                            {"Sec-WebSocket-Version", "13"}};
-      if (!hs.subprotocols.empty()) {
-        std::string list;
-        for (const auto& p : hs.subprotocols) list += (list.empty() ? "" : ", ") + p;
-        fields.push_back({"Sec-WebSocket-Protocol", list});
-      }
-      if (!offered_extensions_.empty())
-        fields.push_back({"Sec-WebSocket-Extensions", ref::format_extensions(offered_extensions_)});
-      std::erase_if(fields, [&](const ref::header_field& f) {
-        return std::any_of(hs.omit_headers.begin(), hs.omit_headers.end(),
-                           [&](const std::string& n) { return header_iequals(f, n); });
-      });
-      for (const auto& f : hs.extra_headers) fields.push_back(f);
-      request = "GET " + cfg_.resource + " HTTP/1.1\r\n";
-      for (const auto& f : fields) request += f.name + ": " + f.value + "\r\n";
-      request += "\r\n";
-    }
+    const std::string request =
+        build_case_request(hs, cfg_.host_header, cfg_.resource, key, offered_extensions_);
     log(entry_kind::handshake_request, request);
     std::vector<std::uint8_t> bytes(request.begin(), request.end());
     for (const auto& f : hs.frames_with_request) append_frame(f, bytes, nullptr);
@@ -866,6 +841,38 @@ class runner_state {
 };
 
 }  // namespace
+
+std::string build_case_request(const handshake_spec& hs, std::string_view host_header,
+                               std::string_view resource, std::string_view key,
+                               const std::vector<ref::extension>& offered) {
+  if (hs.raw_request) {
+    std::string request = *hs.raw_request;
+    replace_all(request, "{host}", host_header);
+    replace_all(request, "{target}", resource);
+    replace_all(request, "{key}", key);
+    return request;
+  }
+  std::vector<ref::header_field> fields{{"Host", std::string(host_header)},
+                                        {"Upgrade", "websocket"},
+                                        {"Connection", "Upgrade"},
+                                        {"Sec-WebSocket-Key", std::string(key)},
+                                        {"Sec-WebSocket-Version", "13"}};
+  if (!hs.subprotocols.empty()) {
+    std::string list;
+    for (const auto& p : hs.subprotocols) list += (list.empty() ? "" : ", ") + p;
+    fields.push_back({"Sec-WebSocket-Protocol", list});
+  }
+  if (!offered.empty())
+    fields.push_back({"Sec-WebSocket-Extensions", ref::format_extensions(offered)});
+  std::erase_if(fields, [&](const ref::header_field& f) {
+    return std::any_of(hs.omit_headers.begin(), hs.omit_headers.end(),
+                       [&](const std::string& n) { return header_iequals(f, n); });
+  });
+  for (const auto& f : hs.extra_headers) fields.push_back(f);
+  std::string request = "GET " + std::string(resource) + " HTTP/1.1\r\n";
+  for (const auto& f : fields) request += f.name + ": " + f.value + "\r\n";
+  return request + "\r\n";
+}
 
 net::awaitable<transcript> run_session(const case_def& c, transport& t, session_config config) {
   auto ex = co_await net::this_coro::executor;
