@@ -349,6 +349,9 @@ struct inflater::impl {
           stream.avail_in = 0;
           return std::nullopt;
         }
+        // A new stream starts only when data follows the ended one; whether that data comes in
+        // this call or the next must not matter.
+        if (stream.avail_in == 0) return std::nullopt;
         if (!restart_keeping_window()) return error::inflate_failed;
       }
       // RFC 7692 §8.1 / RFC 6455 §10.4: the message never grows past the limit. One byte of

@@ -930,6 +930,27 @@ TEST(Inflater, DistanceBeyondTheWindowAcrossMessagesFails) {
   EXPECT_EQ(std::get<error>(decompress(narrow, c2)), error::inflate_failed);
 }
 
+TEST(Inflater, DataEndingWithAFinalBlockIsTheSameWholeOrSplit) {
+  // RFC 7692 §7.2.3.3: a message may end with a block that has BFINAL set; the next stream starts
+  // only if data follows, whether it arrives in the same call or not. d3 00 00: a final block
+  // with fixed codes holding one literal, then the end of block.
+  const bytes m{0xd3, 0x00, 0x00};
+  for (int bits = 8; bits <= 15; ++bits) {
+    inflater whole(bits, false, 800);
+    bytes whole_out;
+    const auto whole_err = whole.decompress(m, true, whole_out);
+    inflater split(bits, false, 800);
+    bytes split_out;
+    std::optional<error> split_err;
+    for (std::size_t i = 0; i < m.size() && !split_err; ++i)
+      split_err = split.decompress(bytes{m[i]}, i + 1 == m.size(), split_out);
+    EXPECT_EQ(whole_err, split_err) << "window " << bits;
+    EXPECT_EQ(whole_out, split_out) << "window " << bits;
+    EXPECT_FALSE(whole_err) << "window " << bits;
+    EXPECT_EQ(whole_out.size(), 1u);
+  }
+}
+
 TEST(Inflater, WindowIsEnforcedExactlyWhateverTheSplit) {
   // RFC 7692 §7.1.2: a distance of exactly the window decodes, one byte more does not, whether
   // the data arrives whole or one byte at a time.
