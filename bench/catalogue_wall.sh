@@ -25,8 +25,8 @@ wait_port() {
 declare -A targets
 p=$(free_port); "$wsspec" echo-server --listen "127.0.0.1:$p" --no-deflate >/dev/null & pids+=($!)
 targets[reference]=$p
-if python3 -c 'import websockets' 2>/dev/null; then
-  p=$(free_port); python3 tests/peers/python-websockets/server.py "$p" --no-deflate >/dev/null 2>&1 &
+if /usr/bin/python3 -c 'import websockets' 2>/dev/null; then
+  p=$(free_port); /usr/bin/python3 tests/peers/python-websockets/server.py "$p" --no-deflate >/dev/null 2>&1 &
   pids+=($!); targets[python-websockets]=$p
 fi
 if [[ -d tests/peers/node-ws/node_modules ]]; then
