@@ -1,7 +1,9 @@
 #include "wsspec/harness/case_json.hpp"
 
+#include <limits>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 #include "wsspec/reference/extensions.hpp"
@@ -38,6 +40,53 @@ std::vector<std::uint8_t> bytes_of_hex(const std::string& h) {
   return out;
 }
 
+// Converts a JSON value to T, refusing the wrong type and, for integers, anything that is not a
+// whole number in T's range (a float such as 1e20 must not reach an integer conversion).
+template <class T>
+bool convert(const json& v, T& out);
+
+template <class T>
+bool convert_integer(const json& v, T& out) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
+    out = static_cast<T>(u);
+    return true;
+  }
+  if (!v.is_number_integer()) return false;
+  const auto i = v.get<std::int64_t>();
+  if (i < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+      (i > 0 && static_cast<std::uint64_t>(i) > std::numeric_limits<T>::max()))
+    return false;
+  out = static_cast<T>(i);
+  return true;
+}
+
+template <class T>
+bool convert(const json& v, T& out) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!v.is_boolean()) return false;
+    out = v.get<bool>();
+    return true;
+  } else if constexpr (std::is_integral_v<T>) {
+    return convert_integer(v, out);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!v.is_string()) return false;
+    out = v.get<std::string>();
+    return true;
+  } else {
+    // A list of one of the kinds above.
+    if (!v.is_array()) return false;
+    out.clear();
+    for (const auto& e : v) {
+      typename T::value_type x{};
+      if (!convert(e, x)) return false;
+      out.push_back(std::move(x));
+    }
+    return true;
+  }
+}
+
 // The first field a reader was given but never asked for; case_from_json reports it once the
 // whole case was read (a destructor must not throw).
 thread_local std::string unknown_field;
@@ -70,11 +119,9 @@ class reader {
   }
   template <class T>
   T get(const std::string& k) {
-    try {
-      return at(k).get<T>();
-    } catch (const json::exception&) {
-      fail("field \"" + k + "\" has the wrong type");
-    }
+    T out{};
+    if (!convert(at(k), out)) fail("field \"" + k + "\" has the wrong type or is out of range");
+    return out;
   }
   template <class T>
   T get_or(const std::string& k, T fallback) {
