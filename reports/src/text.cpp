@@ -118,38 +118,11 @@ bool printable_utf8(std::span<const std::uint8_t> bytes, bool truncated) {
   return true;
 }
 
-std::string html(std::string_view s, bool keep_lines) {
-  const std::string v = visible(s, keep_lines);
-  std::string out;
-  out.reserve(v.size() + v.size() / 8);
-  for (char c : v) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+namespace {
 
-std::string xml(std::string_view s, bool attribute) {
-  // visible() leaves tab and LF as the only characters below U+0020, and no U+FFFE/U+FFFF: what
-  // remains is within XML 1.0's Char production.
-  const std::string v = visible(s, true);
+// Escapes the five markup characters; `apostrophe` is the entity HTML or XML uses for '. In an
+// XML attribute, tab and line feed are escaped too, or a parser would normalise them to spaces.
+std::string escape_markup(const std::string& v, std::string_view apostrophe, bool attribute) {
   std::string out;
   out.reserve(v.size() + v.size() / 8);
   for (char c : v) {
@@ -167,7 +140,7 @@ std::string xml(std::string_view s, bool attribute) {
         out += "&quot;";
         break;
       case '\'':
-        out += "&apos;";
+        out += apostrophe;
         break;
       case '\n':
         out += attribute ? "&#10;" : "\n";
@@ -180,6 +153,18 @@ std::string xml(std::string_view s, bool attribute) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string html(std::string_view s, bool keep_lines) {
+  return escape_markup(visible(s, keep_lines), "&#39;", false);
+}
+
+std::string xml(std::string_view s, bool attribute) {
+  // visible() leaves tab and LF as the only characters below U+0020, and no U+FFFE/U+FFFF: what
+  // remains is within XML 1.0's Char production.
+  return escape_markup(visible(s, true), "&apos;", attribute);
 }
 
 std::string markdown(std::string_view s) {
