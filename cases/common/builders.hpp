@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wsspec/harness/catalogue.hpp"
+#include "wsspec/reference/close_code.hpp"
 
 namespace wsspec::cases {
 
@@ -29,10 +30,14 @@ inline close_expectation answers_close(std::vector<std::uint16_t> codes) {
   c.decides_behavior = true;
   return c;
 }
-// wsspec's Close frame is invalid: the target fails the connection, answering with one of `codes`
-// (or no code) or closing TCP without a Close frame (RFC 6455 §7.1.7).
+// wsspec's Close frame is invalid: the target must Fail the WebSocket Connection (RFC 6455
+// §7.1.7), with a Close frame carrying one of `codes`. Answering as to a valid Close (the code
+// echoed, 1000, or no code) is not failing; another code, or closing TCP without a Close frame,
+// breaks only the §7.1.7 SHOULD.
 inline close_expectation rejects_close(std::vector<std::uint16_t> codes) {
-  close_expectation c = answers_close(std::move(codes));
+  close_expectation c;
+  c.closes = close_expectation::who::target;
+  c.codes = std::move(codes);
   c.allow_drop = true;
   c.require_clean = false;
   return c;

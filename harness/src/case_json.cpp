@@ -378,6 +378,7 @@ json to_json(const case_def& c) {
                         {"payload", payload_json(e.payload)}});
     json jo = {{"result", std::string(to_string(o.result))}, {"events", events}};
     if (o.target_closed) jo["target_closed"] = true;
+    if (!o.refusal_codes.empty()) jo["refusal_codes"] = o.refusal_codes;
     outcomes.push_back(std::move(jo));
   }
   const auto& ce = c.expect.close;
@@ -395,6 +396,12 @@ json to_json(const case_def& c) {
     json pongs = json::array();
     for (const auto& p : c.expect.forbidden_pongs) pongs.push_back(payload_json(p));
     expect["forbidden_pongs"] = pongs;
+  }
+  if (!c.expect.pongs_before.empty()) {
+    json due = json::array();
+    for (const auto& p : c.expect.pongs_before)
+      due.push_back({{"payload", payload_json(p.payload)}, {"mark", p.mark}});
+    expect["pongs_before"] = due;
   }
   if (c.expect.handshake) {
     const auto& hx = *c.expect.handshake;
@@ -417,6 +424,11 @@ json to_json(const case_def& c) {
             {"steps", steps},
             {"expect", expect}};
   if (!c.note.empty()) j["note"] = c.note;
+  if (!c.rules.empty()) {
+    json rules = json::array();
+    for (auto e : c.rules) rules.push_back(std::string(ref::name(e)));
+    j["rules"] = rules;
+  }
   if (c.performance) j["performance"] = true;
   if (!hs.empty()) j["handshake"] = hs;
   return j;
@@ -437,6 +449,19 @@ static case_def read_case(const json& j) {
   c.autobahn = r.get_or<std::string>("autobahn", "");
   c.description = r.get<std::string>("description");
   c.note = r.get_or<std::string>("note", "");
+  if (r.has("rules")) {
+    for (const auto& w : r.get<std::vector<std::string>>("rules")) {
+      bool found = false;
+      for (std::size_t i = 0; i < ref::error_count && !found; ++i) {
+        const auto e = static_cast<ref::error>(i);
+        if (ref::name(e) == w) {
+          c.rules.push_back(e);
+          found = true;
+        }
+      }
+      if (!found) r.fail("rules names '" + w + "', which is not a reference rule");
+    }
+  }
   c.budget = std::chrono::milliseconds(r.get_or<std::int64_t>("budget_ms", 3000));
   if (c.budget.count() <= 0 || c.budget > std::chrono::hours(1))
     r.fail("budget_ms must be between 1 and 3600000");
@@ -491,6 +516,7 @@ static case_def read_case(const json& j) {
         }
       }
       out.target_closed = o.get_or<bool>("target_closed", false);
+      out.refusal_codes = o.get_or<std::vector<std::uint16_t>>("refusal_codes", {});
       c.expect.outcomes.push_back(std::move(out));
     }
   }
@@ -523,6 +549,15 @@ static case_def read_case(const json& j) {
     for (std::size_t i = 0; i < pongs.size(); ++i)
       c.expect.forbidden_pongs.push_back(
           read_payload(pongs[i], where + ".expect.forbidden_pongs[" + std::to_string(i) + "]"));
+  }
+  if (e.has("pongs_before")) {
+    const json& due = e.at("pongs_before");
+    if (!due.is_array()) e.fail("pongs_before must be an array of {payload, mark}");
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      reader pr(due[i], where + ".expect.pongs_before[" + std::to_string(i) + "]");
+      c.expect.pongs_before.push_back(
+          {read_payload(pr.at("payload"), pr.where() + ".payload"), pr.get<std::string>("mark")});
+    }
   }
   if (e.has("handshake")) {
     reader hx(e.at("handshake"), where + ".expect.handshake");

@@ -48,6 +48,12 @@ std::vector<std::string> catalogue::validate() const {
           found = true;
       if (!found) problems.push_back(who + ": fail_fast names a mark no step sets");
     }
+    for (const auto& p : c.expect.pongs_before) {
+      bool found = false;
+      for (const auto& s : c.steps)
+        if (auto* m = std::get_if<mark_step>(&s); m && m->label == p.mark) found = true;
+      if (!found) problems.push_back(who + ": pong_before names a mark no step sets");
+    }
   }
   return problems;
 }
@@ -132,6 +138,11 @@ case_builder& case_builder::may(std::string r) {
 }
 case_builder& case_builder::roles(role_set r) {
   def().roles = r;
+  return *this;
+}
+case_builder& case_builder::rule(ref::error e) {
+  if (std::find(def().rules.begin(), def().rules.end(), e) == def().rules.end())
+    def().rules.push_back(e);
   return *this;
 }
 case_builder& case_builder::autobahn(std::string n) {
@@ -270,6 +281,10 @@ case_builder& case_builder::fail_fast(std::string mark) {
 }
 case_builder& case_builder::forbid_pong(payload_spec payload) {
   def().expect.forbidden_pongs.push_back(std::move(payload));
+  return *this;
+}
+case_builder& case_builder::pong_before(payload_spec payload, std::string mark) {
+  def().expect.pongs_before.push_back({std::move(payload), std::move(mark)});
   return *this;
 }
 case_builder& case_builder::compare_length() {

@@ -117,6 +117,23 @@ void worsen(verdict& v, verdict w) {
   if (severity(w) > severity(v)) v = w;
 }
 
+// A SHOULD of RFC 6455 that holds whatever the case's own level: NON-STRICT at most.
+verdict should_unmet(level l) {
+  const verdict v = unmet(l);
+  return severity(v) < severity(verdict::non_strict) ? v : verdict::non_strict;
+}
+
+// RFC 6455 §4.4: the refusal names the versions the server speaks, in one or more
+// Sec-WebSocket-Version fields, each a comma-separated list of version numbers.
+bool names_version_13(const ref::http_head& h) {
+  for (const auto& f : h.fields) {
+    if (!ref::iequals(f.name, "Sec-WebSocket-Version")) continue;
+    for (auto token : ref::split_list(f.value))
+      if (token == "13") return true;
+  }
+  return false;
+}
+
 void judge_handshake(const case_def& c, const transcript& t, case_result& r, bool& go_on) {
   const auto& hx = *c.expect.handshake;
   const bool accepted = t.http_status == 101;
@@ -134,24 +151,31 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
       go_on = false;
       return;
     }
+    // RFC 6455 §4.2.1: the server "MUST stop processing the client's handshake and return an
+    // HTTP response with an appropriate error code". Silence, a closed connection or a
+    // success/redirect status is no such response; only the choice among error codes is soft.
     if (t.http_status == 0) {
-      worsen(r.behavior, verdict::non_strict);
+      worsen(r.behavior, miss);
       r.reasons.push_back(
-          "the target closed the connection without an HTTP error status (RFC 6455 §4.2.1 asks "
-          "for one, such as 400 Bad Request)");
+          "the target sent no HTTP response with an error status (RFC 6455 §4.2.1: it MUST "
+          "return one, such as 400 Bad Request)");
       return;
     }
-    const bool listed = hx.statuses.empty() ? t.http_status >= 400 && t.http_status <= 599
-                                            : std::find(hx.statuses.begin(), hx.statuses.end(),
-                                                        t.http_status) != hx.statuses.end();
+    if (t.http_status < 400 || t.http_status > 599) {
+      worsen(r.behavior, miss);
+      r.reasons.push_back("the target answered HTTP " + std::to_string(t.http_status) +
+                          ", which is not an error status (RFC 6455 §4.2.1)");
+      return;
+    }
+    const bool listed = hx.statuses.empty() || std::find(hx.statuses.begin(), hx.statuses.end(),
+                                                         t.http_status) != hx.statuses.end();
     if (!listed) {
-      worsen(r.behavior, verdict::non_strict);
+      worsen(r.behavior, should_unmet(c.lvl));
       r.reasons.push_back("rejected with HTTP " + std::to_string(t.http_status) +
-                          ", not an expected status");
+                          ", not the status the RFC names");
     }
     if (hx.require_version_header) {
-      const std::string* v = t.peer_head ? t.peer_head->find("Sec-WebSocket-Version") : nullptr;
-      if (!v || v->find("13") == std::string::npos) {
+      if (!t.peer_head || !names_version_13(*t.peer_head)) {
         worsen(r.behavior, miss);
         r.reasons.push_back(
             "the rejection does not carry Sec-WebSocket-Version: 13 (RFC 6455 §4.4)");
@@ -195,9 +219,65 @@ bool target_closed_first(const transcript& t) {
           (!t.close_sent_at || *t.target_ended_at() < *t.close_sent_at));
 }
 
+// The target ended the connection before wsspec gave up on it: before wsspec's own closing
+// Close, or at any time when wsspec's only Close was the case's stimulus.
+bool target_ended_in_time(const transcript& t) {
+  const auto ended = t.target_ended_at();
+  if (!ended) return false;
+  if (!t.close_sent_at || t.close_sent_by_step) return true;
+  if (t.close && !t.harness_closed_first) return true;  // the order as recorded, not the clock
+  return *ended < *t.close_sent_at;
+}
+
+// A Close from the target that merely completes a closing handshake wsspec's Close (the
+// stimulus) started: the same code echoed, 1000, or no code. The target treated the invalid
+// Close as a valid one.
+bool answers_stimulus_as_valid(const transcript& t) {
+  if (!t.close || !t.close_sent_by_step || !t.harness_closed_first) return false;
+  if (!t.close->code) return true;
+  return *t.close->code == ref::close_code::normal || t.close->code == t.close_sent_code;
+}
+
+// A case whose target must Fail the WebSocket Connection (RFC 6455 §7.1.7): it must close it
+// (the case's level), and SHOULD do so with a Close frame carrying an appropriate code.
+void judge_failure(const case_def& c, const transcript& t, verdict& behavior,
+                   std::vector<std::string>& reasons) {
+  const auto& ce = c.expect.close;
+  if (!target_ended_in_time(t)) {
+    worsen(behavior, unmet(c.lvl));
+    reasons.push_back("the target did not fail the connection");
+    return;
+  }
+  if (answers_stimulus_as_valid(t)) {
+    worsen(behavior, unmet(c.lvl));
+    reasons.push_back(
+        "the target answered wsspec's invalid Close frame as a valid one (Close " +
+        (t.close->code ? std::to_string(*t.close->code) : std::string("without code")) +
+        ") instead of failing the connection");
+    return;
+  }
+  if (!t.close) {
+    worsen(behavior, should_unmet(c.lvl));
+    reasons.push_back(std::string("the target failed the connection by ") +
+                      (t.reset_at && !t.peer_eof_at ? "a reset" : "closing TCP") +
+                      " without a Close frame (RFC 6455 §7.1.7: it SHOULD send a Close frame with "
+                      "an appropriate status code)");
+    return;
+  }
+  if (!t.close->code || t.close->problem) return;  // judged as the close verdict / a violation
+  if (!ce.codes.empty() &&
+      std::find(ce.codes.begin(), ce.codes.end(), *t.close->code) == ce.codes.end()) {
+    worsen(behavior, should_unmet(c.lvl));
+    reasons.push_back("the target failed the connection with " + std::to_string(*t.close->code) +
+                      " (" + std::string(ref::close_code::describe(*t.close->code)) +
+                      "), not an appropriate code (RFC 6455 §7.1.7, §7.4.1: it SHOULD send one)");
+  }
+}
+
 close_verdict judge_close(const case_def& c, const transcript& t, case_result& r) {
   const auto& ce = c.expect.close;
-  const bool closed_first = target_closed_first(t);
+  const bool closed_first = ce.closes == close_expectation::who::target ? target_ended_in_time(t)
+                                                                        : target_closed_first(t);
   if (ce.closes == close_expectation::who::harness && closed_first) {
     r.reasons.push_back("the target ended the connection although it had no reason to");
     return close_verdict::failed;
@@ -357,9 +437,9 @@ case_result evaluate(const case_def& c, const transcript& t) {
   if (c.expect.handshake) {
     judge_handshake(c, t, r, go_on);
     if (!go_on) {
-      if (c.expect.informational) {
+      if (c.expect.informational && r.behavior == verdict::ok) {
         r.behavior = verdict::informational;
-        r.close = close_verdict::informational;
+        if (r.close == close_verdict::ok) r.close = close_verdict::informational;
       }
       return r;
     }
@@ -381,6 +461,11 @@ case_result evaluate(const case_def& c, const transcript& t) {
     const outcome* matched = nullptr;
     for (const auto& o : ex.outcomes) {
       if (o.target_closed && !target_closed_first(t)) continue;
+      if (o.target_closed && !o.refusal_codes.empty() &&
+          (!t.close || !t.close->code ||
+           std::find(o.refusal_codes.begin(), o.refusal_codes.end(), *t.close->code) ==
+               o.refusal_codes.end()))
+        continue;
       if (messages_match(o.events, t, ex.compare)) {
         matched = &o;
         break;
@@ -393,11 +478,8 @@ case_result evaluate(const case_def& c, const transcript& t) {
       r.reasons.push_back("the target's messages are not as expected");
     }
   }
-  if (ex.close.closes == close_expectation::who::target && !target_closed_first(t)) {
-    worsen(behavior, unmet(c.lvl));
-    r.reasons.push_back("the target did not fail the connection");
-  }
-  if (ex.fail_before_mark) {
+  if (ex.close.closes == close_expectation::who::target) judge_failure(c, t, behavior, r.reasons);
+  if (ex.fail_before_mark && target_ended_in_time(t)) {
     const auto mark = t.marks.find(*ex.fail_before_mark);
     const auto ended = t.target_ended_at();
     if (mark != t.marks.end() && ended && *ended > mark->second) {
@@ -416,6 +498,26 @@ case_result evaluate(const case_def& c, const transcript& t) {
           "more data is processed after that)");
     }
   }
+  for (const auto& due : ex.pongs_before) {
+    const auto body = due.payload.materialize();
+    const auto mark = t.marks.find(due.mark);
+    std::optional<micros> at;
+    for (std::size_t i = 0; i < t.pongs.size() && !at; ++i)
+      if (t.pongs[i] == body) at = i < t.pong_at.size() ? t.pong_at[i] : micros::max();
+    if (at && mark != t.marks.end() && *at > mark->second) {
+      worsen(behavior, unmet(c.lvl));
+      r.reasons.push_back(
+          "the Pong came only after the fragmented message went on (RFC 6455 §5.4: control "
+          "frames MAY be injected in the middle of a fragmented message; §5.5.2: a Pong is sent "
+          "as soon as is practical)");
+    }
+  }
+  if (t.control_after_close > 0) {
+    worsen(behavior, verdict::informational);
+    r.reasons.push_back(std::to_string(t.control_after_close) +
+                        " control frame(s) after the target's own Close (RFC 6455 §1.4: after a "
+                        "Close \"a peer does not send any further data\")");
+  }
   for (const auto& [err, detail] : t.violations) {
     worsen(behavior, verdict::failed);
     r.reasons.push_back("the target broke a rule: " + std::string(ref::describe(err)) +
@@ -423,11 +525,16 @@ case_result evaluate(const case_def& c, const transcript& t) {
   }
   r.behavior = behavior;
   r.close = judge_close(c, t, r);
-  if (ex.close.decides_behavior && r.close != close_verdict::ok) worsen(r.behavior, unmet(c.lvl));
-  if (ex.informational) {
-    r.behavior = verdict::informational;
-    r.close = close_verdict::informational;
+  if (ex.close.decides_behavior && r.close != close_verdict::ok) {
+    // RFC 6455 §5.5.1: "If an endpoint receives a Close frame and did not previously send a
+    // Close frame, the endpoint MUST send a Close frame in response", whatever the case's level.
+    const bool unanswered = !t.close && t.close_sent_at;
+    worsen(r.behavior, unanswered ? verdict::failed : unmet(c.lvl));
   }
+  // An informational case informs about a choice the RFC leaves open; it never softens a
+  // violation or an unmet requirement.
+  if (ex.informational && r.behavior == verdict::ok) r.behavior = verdict::informational;
+  if (ex.informational && r.close == close_verdict::ok) r.close = close_verdict::informational;
   return r;
 }
 

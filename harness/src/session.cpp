@@ -6,8 +6,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cctype>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "wsspec/reference/close_code.hpp"
@@ -61,6 +63,31 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
     s.replace(at, from.size(), to);
 }
 
+// The Sec-WebSocket-Key the request actually carries (its first such field): a case may send
+// a malformed key on purpose, and a server answers whatever key it read (RFC 6455 §4.2.2).
+std::optional<std::string> key_in_request(std::string_view request) {
+  constexpr std::string_view name = "sec-websocket-key";
+  while (!request.empty()) {
+    const std::size_t eol = request.find('\n');
+    std::string_view line = request.substr(0, eol);
+    request = eol == std::string_view::npos ? std::string_view{} : request.substr(eol + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) break;
+    const std::size_t colon = line.find(':');
+    if (colon != name.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < name.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
+    if (!same) continue;
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
 std::string render(const ref::http_head& h) {
   std::string s;
   if (h.is_request) {
@@ -77,10 +104,12 @@ std::string render(const ref::http_head& h) {
 
 class runner_state {
  public:
-  runner_state(const case_def& c, transport& t, const session_config& cfg, net::any_io_executor ex)
+  runner_state(const case_def& c, transport& t, const session_config& cfg, transcript& out,
+               net::any_io_executor ex)
       : c_(c),
         t_(t),
         cfg_(cfg),
+        tr_(out),
         self_(ref::peer_of(cfg.target)),
         rx_signal_(ex),
         tx_signal_(ex),
@@ -115,8 +144,6 @@ class runner_state {
     if (!tcp_closed_) close_tcp();
     tr_.duration = now();
   }
-
-  transcript take() { return std::move(tr_); }
 
  private:
   // ----- time -------------------------------------------------------------------------------
@@ -298,7 +325,8 @@ class runner_state {
     tr_.http_status = head->status;
     log(entry_kind::handshake_response, render(*head));
     tr_.peer_head = *head;
-    auto accepted = ref::validate_response(*head, key, hs.subprotocols, offered_extensions_);
+    const std::string sent_key = key_in_request(request).value_or(key);
+    auto accepted = ref::validate_response(*head, sent_key, hs.subprotocols, offered_extensions_);
     if (!accepted) {
       tr_.handshake_problem = accepted.err();
       if (head->status == 101) violation(accepted.err(), "in the 101 response");
@@ -374,6 +402,8 @@ class runner_state {
       copy.rsv1 = true;
     }
     const std::size_t before = out.size();
+    if ((copy.opcode & 0x0f) == static_cast<std::uint8_t>(ref::opcode::close))
+      note_close_sent(payload ? *payload : copy.payload.materialize());
     encode_wire_frame(copy, self_, next_key(), out, payload);
     auto& e = log(entry_kind::tx_frame, ref::opcode_name(copy.opcode) + " frame");
     // The header as sent, decoded back for the log.
@@ -387,6 +417,16 @@ class runner_state {
     // The log shows payloads as the application sees them: unmasked, like received ones.
     if (e.header.masked) ref::apply_mask(e.bytes, e.header.key);
     e.size = out.size() - before - header_size;
+  }
+
+  // Whatever its form (masked or not, RSV bits, an invalid body), the first Close frame wsspec
+  // writes starts its side of the closing handshake: the target's Close after it is an answer.
+  void note_close_sent(const std::vector<std::uint8_t>& body) {
+    if (tr_.close_sent_at) return;
+    tr_.close_sent_at = now();
+    tr_.harness_closed_first = !tr_.close.has_value();
+    tr_.close_sent_by_step = in_steps_;
+    if (body.size() >= 2) tr_.close_sent_code = static_cast<std::uint16_t>(body[0] << 8 | body[1]);
   }
 
   void queue(std::vector<std::uint8_t> bytes) {
@@ -432,10 +472,6 @@ class runner_state {
     }
     std::vector<std::uint8_t> bytes;
     append_frame(f, bytes, nullptr);
-    if (!tr_.close_sent_at) {
-      tr_.close_sent_at = now();
-      tr_.harness_closed_first = !tr_.close.has_value();
-    }
     queue(std::move(bytes));
   }
 
@@ -538,10 +574,13 @@ class runner_state {
     });
     frame_is_control_ = ref::is_control(h.opcode);
     if (frame_is_control_) {
+      // RFC 6455 §1.4: after its Close frame "a peer does not send any further data".
+      if (tr_.close) ++tr_.control_after_close;
       control_.clear();
       control_op_ = h.opcode;
       return;
     }
+    // RFC 6455 §5.5.1: no data frame after a Close frame.
     if (tr_.close) violation(ref::error::frame_after_close, "");
     if (h.opcode == 0) {
       // RFC 6455 §5.4: a continuation frame continues a started message.
@@ -555,6 +594,7 @@ class runner_state {
       msg_.digest = payload_digest(nullptr, 0);
       msg_.compressed = h.rsv1 && inflater_ != nullptr;
       utf8_.reset();
+      utf8_flagged_ = false;
     }
     msg_fin_ = h.fin;
   }
@@ -562,7 +602,15 @@ class runner_state {
   void consume_message_bytes(std::span<const std::uint8_t> bytes) {
     msg_.digest = payload_digest(bytes.data(), bytes.size(), msg_.digest);
     msg_.length += bytes.size();
-    if (msg_.opcode == 1 && !utf8_.failed()) utf8_.feed(bytes);
+    if (msg_.opcode != 1 || utf8_.failed()) return;
+    utf8_.feed(bytes);
+    // RFC 6455 §8.1: text is UTF-8. Flagged at the first byte that cannot be, so a message the
+    // target never finishes is judged too.
+    if (utf8_.failed()) {
+      msg_.valid_utf8 = false;
+      utf8_flagged_ = true;
+      violation(ref::error::invalid_utf8, "the target sent text that is not UTF-8");
+    }
   }
 
   void on_payload(std::span<const std::uint8_t> chunk, bool complete) {
@@ -594,9 +642,9 @@ class runner_state {
     if (complete && msg_fin_) {
       in_message_ = false;
       inflate_failed_ = false;
-      if (msg_.opcode == 1 && !utf8_.complete()) {
+      if (msg_.opcode == 1 && !utf8_.complete() && !utf8_flagged_) {
         msg_.valid_utf8 = false;
-        violation(ref::error::invalid_utf8, "the target sent text that is not UTF-8");
+        violation(ref::error::invalid_utf8, "the target's text message ends inside a character");
       }
       msg_.at = now();
       if (tr_.messages.size() < max_messages) tr_.messages.push_back(msg_);
@@ -622,7 +670,10 @@ class runner_state {
         return;
       }
       case 0xA:
-        if (tr_.pongs.size() < max_messages) tr_.pongs.push_back(control_);
+        if (tr_.pongs.size() < max_messages) {
+          tr_.pongs.push_back(control_);
+          tr_.pong_at.push_back(now());
+        }
         return;
       case 0x8: {
         if (tr_.close) return;
@@ -751,12 +802,14 @@ class runner_state {
   }
 
   net::awaitable<void> driver() {
+    in_steps_ = true;
     for (const step& s : c_.steps) {
       // Once the target has closed (and wsspec has answered), the case sends nothing more:
       // RFC 6455 §5.5.1 allows no data frame after a Close frame.
       if (ended() || over_budget() || write_failed_ || tr_.close) break;
       co_await run_step(s);
     }
+    in_steps_ = false;
     const auto& close = c_.expect.close;
     if (close.closes == close_expectation::who::target) {
       co_await wait_for(budget_deadline_, [&] { return target_ended(); });
@@ -803,8 +856,8 @@ class runner_state {
   transport& t_;
   entry scratch_;
   session_config cfg_;
+  transcript& tr_;
   ref::role self_;
-  transcript tr_;
   signal rx_signal_;
   signal tx_signal_;
   signal drained_signal_;
@@ -838,6 +891,8 @@ class runner_state {
   bool stop_ = false;
   bool tcp_closed_ = false;
   bool rx_dead_ = false;
+  bool in_steps_ = false;
+  bool utf8_flagged_ = false;
 };
 
 }  // namespace
@@ -874,11 +929,17 @@ std::string build_case_request(const handshake_spec& hs, std::string_view host_h
   return request + "\r\n";
 }
 
-net::awaitable<transcript> run_session(const case_def& c, transport& t, session_config config) {
+net::awaitable<void> run_session(const case_def& c, transport& t, session_config config,
+                                 transcript& out) {
   auto ex = co_await net::this_coro::executor;
-  runner_state state(c, t, config, ex);
+  runner_state state(c, t, config, out, ex);
   co_await state.run();
-  co_return state.take();
+}
+
+net::awaitable<transcript> run_session(const case_def& c, transport& t, session_config config) {
+  transcript out;
+  co_await run_session(c, t, std::move(config), out);
+  co_return out;
 }
 
 }  // namespace wsspec::harness

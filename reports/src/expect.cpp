@@ -120,7 +120,8 @@ expectation_check check_expectations(const agent_report& a, const expectations& 
   for (const auto& r : a.results) {
     const auto it = e.cases.find(r.id);
     if (it == e.cases.end()) {
-      if (breaks_gate(r, strict)) out.regressions.push_back(&r);
+      // A new ERROR is a regression like a new failure: a baseline cannot hide a fault of wsspec.
+      if (breaks_gate(r, strict) || r.behavior == verdict::error) out.regressions.push_back(&r);
       continue;
     }
     ++listed_and_run;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "wsspec/harness/catalogue.hpp"
 
 namespace wsspec::harness {
@@ -34,6 +36,12 @@ void clean_close(transcript& t, std::uint16_t code = 1000) {
   t.harness_closed_first = true;
   t.close = observed_close{code, "", std::nullopt, micros(150)};
   t.peer_eof_at = micros(200);
+}
+
+// wsspec's Close was the case's stimulus (a step), carrying `code`.
+void stimulus(transcript& t, std::optional<std::uint16_t> code) {
+  t.close_sent_by_step = true;
+  t.close_sent_code = code;
 }
 
 // The target failed the connection first with `code`.
@@ -134,12 +142,20 @@ TEST(Evaluator, TargetThatFailsWithTheRightCodeIsOk) {
   EXPECT_EQ(r.close, close_verdict::ok);
 }
 
-TEST(Evaluator, TargetThatDropsTcpIsAcceptedWhenADropIsAllowed) {
+TEST(Evaluator, FailingByDroppingTcpOrAResetWithoutACloseIsNonStrict) {
+  // RFC 6455 §7.1.7: the endpoint SHOULD send a Close frame with an appropriate status code.
   auto t = opened();
   t.peer_eof_at = micros(40);
-  const auto r = evaluate(fail_case(), t);
-  EXPECT_EQ(r.behavior, verdict::ok);
-  EXPECT_EQ(r.close, close_verdict::ok);
+  auto r = evaluate(fail_case(), t);
+  EXPECT_EQ(r.behavior, verdict::non_strict);
+  EXPECT_EQ(r.close, close_verdict::ok);  // Autobahn's close column accepts a drop
+  EXPECT_TRUE(breaks_gate(r, true));
+  EXPECT_FALSE(breaks_gate(r, false));
+  auto reset = opened();
+  reset.reset_at = micros(40);
+  EXPECT_EQ(evaluate(fail_case(), reset).behavior, verdict::non_strict);
+  // A SHOULD never raises a MAY-level case above its own level.
+  EXPECT_EQ(evaluate(fail_case(level::may), t).behavior, verdict::informational);
 }
 
 TEST(Evaluator, WrongCloseCodeIsWrongCode) {
@@ -331,17 +347,42 @@ TEST(Evaluator, FailFastJudgesWhenTheTargetClosed) {
   target_fails(t, 1007);  // closes at 50 µs, before the mark
   EXPECT_EQ(evaluate(c, t).behavior, verdict::ok);
   t.close->at = micros(500);
+  t.close_sent_at = micros(550);
   t.peer_eof_at = micros(600);
-  EXPECT_EQ(evaluate(c, t).behavior, verdict::non_strict);
+  const auto late = evaluate(c, t);
+  EXPECT_EQ(late.behavior, verdict::non_strict);
+  ASSERT_EQ(late.reasons.size(), 1u);
+  // A target that never fails is FAILED, with one reason: not also "failed only late" because it
+  // answered wsspec's closing Close at the end.
+  auto never = opened();
+  never.marks["A"] = micros(100);
+  never.close_sent_at = micros(3000);
+  never.harness_closed_first = true;
+  never.close = observed_close{1001, "", std::nullopt, micros(3100)};
+  never.peer_eof_at = micros(3200);
+  const auto r = evaluate(c, never);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_EQ(std::count_if(r.reasons.begin(), r.reasons.end(),
+                          [](const std::string& s) { return s.find("only after") != s.npos; }),
+            0);
 }
 
-TEST(Evaluator, InformationalCaseIsInformationalWhateverHappened) {
+TEST(Evaluator, InformationalCaseInformsOnlyWhenNothingWasBroken) {
   auto c = echo_case();
   c.expect.informational = true;
   auto t = opened();
+  t.messages.push_back(message(1, "Hello"));
+  clean_close(t);
   const auto r = evaluate(c, t);
   EXPECT_EQ(r.behavior, verdict::informational);
   EXPECT_EQ(r.close, close_verdict::informational);
+  // A missing echo stays unmet: "informational" never softens a finding.
+  auto silent = opened();
+  clean_close(silent);
+  EXPECT_EQ(evaluate(c, silent).behavior, verdict::failed);
+  // Nor does it soften the target's own violation.
+  t.violations.emplace_back(ref::error::masked_server_frame, "frame 1");
+  EXPECT_EQ(evaluate(c, t).behavior, verdict::failed);
 }
 
 TEST(Evaluator, LengthComparisonIgnoresContent) {
@@ -382,7 +423,9 @@ case_def close_case(std::uint16_t code, bool invalid) {
   ce.codes = invalid ? std::vector<std::uint16_t>{1002} : std::vector<std::uint16_t>{code, 1000};
   ce.allow_drop = invalid;
   ce.require_clean = !invalid;
-  ce.decides_behavior = true;
+  ce.decides_behavior = !invalid;
+  // wsspec's invalid Close is the stimulus: the target must fail the connection.
+  if (invalid) ce.closes = close_expectation::who::target;
   cat.add("t/close").section("7.4").must("close").describe("d").close(code).expect({ok({})}, ce);
   return cat.cases().front();
 }
@@ -407,21 +450,34 @@ TEST(Evaluator, CloseThatDecidesBehaviorFailsAServerThatKeepsTcpOpen) {
   EXPECT_EQ(r.behavior, verdict::failed);
 }
 
-TEST(Evaluator, InvalidCloseFromWsspecIsRejectedWith1002OrADrop) {
+TEST(Evaluator, InvalidCloseFromWsspecIsRejectedWith1002) {
   auto t = opened();
   clean_close(t, 1002);
+  stimulus(t, 999);
   EXPECT_EQ(evaluate(close_case(999, true), t).behavior, verdict::ok);
-  // Answering as if the code were valid: the target did not fail the connection.
-  clean_close(t, 1000);
-  EXPECT_EQ(evaluate(close_case(999, true), t).behavior, verdict::failed);
-  // A bare TCP close after wsspec's Close is a way to fail the connection (RFC 6455 §7.1.7).
+  // Answering as if the code were valid (1000, the code echoed, or no code): the target did not
+  // fail the connection.
+  for (std::optional<std::uint16_t> answer :
+       {std::optional<std::uint16_t>(1000), std::optional<std::uint16_t>(999),
+        std::optional<std::uint16_t>()}) {
+    clean_close(t);
+    t.close->code = answer;
+    stimulus(t, 999);
+    EXPECT_EQ(evaluate(close_case(999, true), t).behavior, verdict::failed);
+  }
+  // Failing with another code breaks the §7.1.7 SHOULD only.
+  clean_close(t, 1011);
+  stimulus(t, 999);
+  EXPECT_EQ(evaluate(close_case(999, true), t).behavior, verdict::non_strict);
+  // So does a bare TCP close after wsspec's Close (RFC 6455 §7.1.7: it SHOULD send a Close).
   auto drop = opened();
   drop.close_sent_at = micros(100);
   drop.harness_closed_first = true;
+  stimulus(drop, 999);
   drop.peer_eof_at = micros(150);
   const auto r = evaluate(close_case(999, true), drop);
   EXPECT_EQ(r.close, close_verdict::ok);
-  EXPECT_EQ(r.behavior, verdict::ok);
+  EXPECT_EQ(r.behavior, verdict::non_strict);
   // Silence until wsspec gives up is not.
   drop.peer_eof_at.reset();
   drop.we_closed_tcp_at = micros(1200);
@@ -480,6 +536,206 @@ TEST(Evaluator, PongToAPingAfterTheViolationFails) {
   const auto r = evaluate(c, t);
   EXPECT_EQ(r.behavior, verdict::failed);
   EXPECT_FALSE(r.reasons.empty());
+}
+
+// ----- grading paths that let a broken target pass ------------------------------------------
+
+// A must-fail case whose invalid frame is a Close frame (Autobahn 3.7, 5.1/unmasked-close).
+case_def invalid_close_frame_case() {
+  catalogue cat;
+  cat.add("t/rsv-close")
+      .section("5.2")
+      .must("fail")
+      .describe("d")
+      .send({with_rsv(close_frame(1000), 7)})
+      .expect_fail({1002});
+  return cat.cases().front();
+}
+
+TEST(Evaluator, IgnoringAViolationInACloseFrameFails) {
+  auto t = opened();
+  clean_close(t, 1000);
+  stimulus(t, 1000);
+  const auto r = evaluate(invalid_close_frame_case(), t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(breaks_gate(r, false));
+  clean_close(t, 1002);
+  stimulus(t, 1000);
+  EXPECT_EQ(evaluate(invalid_close_frame_case(), t).behavior, verdict::ok);
+}
+
+// An informational handshake case: the server may accept or refuse (Autobahn has none).
+case_def either_case() {
+  catalogue cat;
+  handshake_expectation h;
+  h.expect = handshake_expectation::outcome::either;
+  cat.add("t/either")
+      .section("4.2.1")
+      .must("either")
+      .describe("d")
+      .send({text("Hello")})
+      .expect_echo({text_message("Hello")})
+      .expect_handshake(h)
+      .informational();
+  return cat.cases().front();
+}
+
+TEST(Evaluator, InformationalHandshakeCaseKeepsEveryViolationFailed) {
+  auto refused = opened();
+  refused.handshake_complete = false;
+  refused.http_status = 400;
+  EXPECT_EQ(evaluate(either_case(), refused).behavior, verdict::informational);
+  // A 101 with a wrong Sec-WebSocket-Accept.
+  auto bad_accept = opened();
+  bad_accept.handshake_complete = false;
+  bad_accept.handshake_problem = ref::error::bad_accept;
+  EXPECT_EQ(evaluate(either_case(), bad_accept).behavior, verdict::failed);
+  // Accepted, but no echo.
+  auto silent = opened();
+  clean_close(silent);
+  EXPECT_EQ(evaluate(either_case(), silent).behavior, verdict::failed);
+  // Accepted and echoed, but the target masks its frames.
+  auto masked = opened();
+  masked.messages.push_back(message(1, "Hello"));
+  clean_close(masked);
+  EXPECT_EQ(evaluate(either_case(), masked).behavior, verdict::informational);
+  masked.violations.emplace_back(ref::error::masked_server_frame, "frame 1");
+  EXPECT_EQ(evaluate(either_case(), masked).behavior, verdict::failed);
+}
+
+TEST(Evaluator, RejectionWithoutAnErrorStatusMissesTheRequirement) {
+  // RFC 6455 §4.2.1: the server MUST return an HTTP response with an appropriate error code.
+  transcript silent;
+  silent.connected = true;
+  silent.peer_eof_at = micros(10);
+  EXPECT_EQ(evaluate(reject_case(false), silent).behavior, verdict::failed);
+  transcript timeout;
+  timeout.connected = true;
+  EXPECT_EQ(evaluate(reject_case(false), timeout).behavior, verdict::failed);
+  for (int status : {200, 204, 302, 307}) {
+    transcript t;
+    t.connected = true;
+    t.http_status = status;
+    EXPECT_EQ(evaluate(reject_case(false), t).behavior, verdict::failed) << status;
+  }
+  // Only another 4xx/5xx than the one named is soft.
+  transcript other;
+  other.connected = true;
+  other.http_status = 400;
+  EXPECT_EQ(evaluate(reject_case(false), other).behavior, verdict::non_strict);
+}
+
+TEST(Evaluator, WrongCloseCodeWhenFailingIsNonStrict) {
+  // RFC 6455 §7.1.7 and §7.4.1: the endpoint SHOULD send an appropriate status code.
+  for (std::uint16_t code : {1000, 1001, 1011}) {
+    auto t = opened();
+    target_fails(t, code);
+    const auto r = evaluate(fail_case(), t);
+    EXPECT_EQ(r.behavior, verdict::non_strict) << code;
+    EXPECT_EQ(r.close, close_verdict::wrong_code) << code;
+    EXPECT_TRUE(breaks_gate(r, true));
+  }
+  catalogue cat;
+  cat.add("t/utf8")
+      .section("8.1")
+      .must("fail")
+      .describe("d")
+      .send({frame(1, payload_spec::bytes(hex("ff")))})
+      .expect_fail({1007});
+  auto t = opened();
+  target_fails(t, 1002);
+  EXPECT_EQ(evaluate(cat.cases().front(), t).behavior, verdict::non_strict);
+}
+
+TEST(Evaluator, SizeRefusalCountsOnlyAsACloseWith1009Or1008) {
+  catalogue cat;
+  close_expectation ce;
+  ce.closes = close_expectation::who::any;
+  ce.codes = {1000, 1008, 1009};
+  ce.allow_drop = true;
+  cat.add("t/limit")
+      .section("10.4")
+      .must("limit")
+      .describe("d")
+      .send({text("big")})
+      .expect({ok({text_message("big")}), outcome{verdict::informational, {}, true, {1009, 1008}}},
+              ce);
+  const case_def c = cat.cases().front();
+  auto refused = opened();
+  target_fails(refused, 1009);
+  EXPECT_EQ(evaluate(c, refused).behavior, verdict::informational);
+  auto reset = opened();
+  reset.reset_at = micros(50);
+  EXPECT_EQ(evaluate(c, reset).behavior, verdict::failed);
+  auto dropped = opened();
+  dropped.peer_eof_at = micros(50);
+  EXPECT_EQ(evaluate(c, dropped).behavior, verdict::failed);
+  auto wrong = opened();
+  target_fails(wrong, 1011);
+  EXPECT_EQ(evaluate(c, wrong).behavior, verdict::failed);
+}
+
+TEST(Evaluator, VersionRefusalReadsEveryFieldAsATokenList) {
+  transcript t;
+  t.connected = true;
+  t.http_status = 426;
+  ref::http_head head;
+  head.is_request = false;
+  head.status = 426;
+  head.fields.push_back({"Sec-WebSocket-Version", "113"});
+  t.peer_head = head;
+  EXPECT_EQ(evaluate(reject_case(true), t).behavior, verdict::failed);
+  t.peer_head->fields = {{"Sec-WebSocket-Version", "8"}, {"sec-websocket-version", "7, 13"}};
+  EXPECT_EQ(evaluate(reject_case(true), t).behavior, verdict::ok);
+  t.peer_head->fields = {{"Sec-WebSocket-Version", "8,13 "}};
+  EXPECT_EQ(evaluate(reject_case(true), t).behavior, verdict::ok);
+  t.peer_head->fields = {{"Sec-WebSocket-Version", "130"}};
+  EXPECT_EQ(evaluate(reject_case(true), t).behavior, verdict::failed);
+}
+
+TEST(Evaluator, PongMustArriveBeforeTheMessageGoesOn) {
+  catalogue cat;
+  cat.add("t/pong-in-fragments")
+      .section("5.4")
+      .must("pong")
+      .describe("d")
+      .send({text("a", false), ping("p1")})
+      .pause(std::chrono::milliseconds(100))
+      .mark("rest")
+      .send({continuation("b")})
+      .expect_echo({pong_of("p1"), text_message("ab")})
+      .pong_before(payload_spec::text("p1"), "rest");
+  const case_def c = cat.cases().front();
+  auto t = opened();
+  t.marks["rest"] = micros(100);
+  t.pongs.push_back({'p', '1'});
+  t.pong_at.push_back(micros(50));
+  t.messages.push_back(message(1, "ab"));
+  clean_close(t);
+  EXPECT_EQ(evaluate(c, t).behavior, verdict::ok);
+  t.pong_at.back() = micros(150);
+  EXPECT_EQ(evaluate(c, t).behavior, verdict::failed);
+}
+
+TEST(Evaluator, ControlFrameAfterTheTargetsCloseIsReported) {
+  auto t = opened();
+  t.messages.push_back(message(1, "Hello"));
+  clean_close(t);
+  t.control_after_close = 1;
+  const auto r = evaluate(echo_case(), t);
+  EXPECT_EQ(r.behavior, verdict::informational);
+  EXPECT_FALSE(r.reasons.empty());
+}
+
+TEST(Evaluator, CloseNotAnsweredFailsWhateverTheCaseLevel) {
+  // RFC 6455 §5.5.1: an endpoint MUST answer a Close frame with a Close frame.
+  auto c = close_case(1012, false);
+  c.lvl = level::should;
+  auto t = opened();
+  clean_close(t, 1002);
+  EXPECT_EQ(evaluate(c, t).behavior, verdict::non_strict);
+  t.close.reset();
+  EXPECT_EQ(evaluate(c, t).behavior, verdict::failed);
 }
 
 }  // namespace

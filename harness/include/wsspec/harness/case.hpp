@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "wsspec/harness/wire_frame.hpp"
+#include "wsspec/reference/error.hpp"
 #include "wsspec/reference/http_head.hpp"
 #include "wsspec/reference/permessage_deflate.hpp"
 
@@ -133,6 +134,16 @@ struct outcome {
   // Matches only when the target ended the connection itself, before wsspec's Close: a refusal,
   // such as a message over the target's size limit (RFC 6455 §10.4).
   bool target_closed = false;
+  // With target_closed: the refusal counts only as a Close frame with one of these codes (a
+  // reset or a crash is no refusal). Empty: any end of the connection.
+  std::vector<std::uint16_t> refusal_codes{};
+};
+
+// A Pong that must arrive before the case reaches a mark (RFC 6455 §5.5.2: "as soon as is
+// practical", even in the middle of a fragmented message, §5.4).
+struct pong_deadline {
+  payload_spec payload;
+  std::string mark;
 };
 
 struct close_expectation {
@@ -165,6 +176,7 @@ struct expectation {
   // Pongs the target must not send: they would answer a Ping sent after a frame on which the
   // target must fail, and RFC 6455 §7.1.7 forbids processing any data after that.
   std::vector<payload_spec> forbidden_pongs;
+  std::vector<pong_deadline> pongs_before;
 };
 
 // ----- the case ------------------------------------------------------------------------------
@@ -179,6 +191,9 @@ struct case_def {
   std::string autobahn;  // equivalent Autobahn case number, or empty
   std::string description;
   std::string note;  // where wsspec judges differently from Autobahn, and why
+  // The reference rules (from ref::error's table) whose breach this case is built to catch: a
+  // target with one of them switched off must come out FAILED (NON-STRICT at SHOULD level).
+  std::vector<ref::error> rules;
   handshake_spec handshake;
   std::vector<step> steps;
   expectation expect;

@@ -54,6 +54,8 @@ class case_builder {
   case_builder& autobahn(std::string number);
   case_builder& describe(std::string d);
   case_builder& note(std::string n);
+  // A reference rule this case catches when a target breaks it (may be given several times).
+  case_builder& rule(ref::error e);
   case_builder& budget(std::chrono::milliseconds b);
   case_builder& performance();
 
@@ -102,6 +104,8 @@ class case_builder {
   // The target must not send a Pong with this payload (it answers a Ping sent after a frame on
   // which the target must fail: RFC 6455 §7.1.7).
   case_builder& forbid_pong(payload_spec payload);
+  // The Pong answering the Ping with this payload must arrive before the mark is reached.
+  case_builder& pong_before(payload_spec payload, std::string mark);
   case_builder& compare_length();
   case_builder& informational();
 

@@ -38,5 +38,9 @@ std::string build_case_request(const handshake_spec& hs, std::string_view host_h
 
 // Runs `c` on a connected transport. Never throws for anything the target does.
 net::awaitable<transcript> run_session(const case_def& c, transport& t, session_config config);
+// The same, recording into `out` as it goes: when the caller abandons the session (a hard
+// deadline), what happened until then is kept.
+net::awaitable<void> run_session(const case_def& c, transport& t, session_config config,
+                                 transcript& out);
 
 }  // namespace wsspec::harness

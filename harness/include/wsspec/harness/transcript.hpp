@@ -79,11 +79,18 @@ struct transcript {
   // What the target sent.
   std::vector<observed_message> messages;
   std::vector<std::vector<std::uint8_t>> pongs;
+  std::vector<micros> pong_at;  // when each of `pongs` arrived
   std::size_t pings = 0;
+  // Control frames the target sent after its own Close frame (data frames after it are
+  // violations; see `violations`).
+  std::size_t control_after_close = 0;
   std::optional<observed_close> close;
   std::vector<std::pair<ref::error, std::string>> violations;
   // How it ended.
-  std::optional<micros> close_sent_at;     // wsspec sent a Close frame
+  std::optional<micros> close_sent_at;           // wsspec sent a Close frame (of any form)
+  std::optional<std::uint16_t> close_sent_code;  // the status code in it, if it had one
+  // That Close frame was part of the case's steps (the stimulus), not wsspec ending the case.
+  bool close_sent_by_step = false;
   std::optional<micros> peer_eof_at;       // the target closed TCP
   std::optional<micros> reset_at;          // the connection was reset
   std::optional<micros> we_closed_tcp_at;  // wsspec closed TCP
