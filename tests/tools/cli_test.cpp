@@ -290,5 +290,39 @@ TEST(Cli, AnUnreachableServerInASpecExitsTwoAfterTheOthers) {
   EXPECT_FALSE(index.contains("down"));
 }
 
+TEST(Cli, RulesGateOnUncoveredSentencesAndPrintJson) {
+  const auto gate = wsspec({"rules", "--uncovered"});
+  EXPECT_EQ(gate.code, 0) << gate.out;  // every sentence binding servers has cases or a reason
+  EXPECT_NE(gate.out.find("No sentence is uncovered."), std::string::npos) << gate.out;
+  EXPECT_NE(gate.out.find("Planned ("), std::string::npos);
+
+  const auto j = wsspec({"rules", "--json", "--rfc", "6455"});
+  ASSERT_EQ(j.code, 0) << j.err;
+  const json doc = json::parse(j.out);
+  ASSERT_TRUE(doc["sentences"].is_array());
+  EXPECT_GT(doc["sentences"].size(), 100u);
+  for (const auto& s : doc["sentences"]) {
+    EXPECT_EQ(s["rfc"], "RFC 6455");
+    for (const char* key : {"id", "section", "level", "side", "status", "text"})
+      EXPECT_TRUE(s[key].is_string()) << key;
+    EXPECT_TRUE(s["cases"].is_array());
+  }
+  EXPECT_EQ(doc["summary"]["uncovered"], 0);
+
+  const auto table = wsspec({"rules"});
+  EXPECT_EQ(table.code, 0);
+  EXPECT_NE(table.out.find("6455/5.5.2#1"), std::string::npos);
+  EXPECT_NE(table.out.find("7692/"), std::string::npos);
+
+  for (const std::vector<std::string>& misuse :
+       {std::vector<std::string>{"rules", "--rfc", "2616"},
+        std::vector<std::string>{"rules", "--markdown", "--json"},
+        std::vector<std::string>{"rules", "--uncovered", "--markdown"}}) {
+    const auto o = wsspec(misuse);
+    EXPECT_EQ(o.code, 2) << misuse[1];
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  }
+}
+
 }  // namespace
 }  // namespace wsspec::cli

@@ -13,6 +13,7 @@
 
 #include "wsspec/harness/case_json.hpp"
 #include "wsspec/harness/catalogue.hpp"
+#include "wsspec/harness/rules.hpp"
 #include "wsspec/harness/runner.hpp"
 #include "wsspec/harness/selector.hpp"
 #include "wsspec/reference/asio/endpoint.hpp"
@@ -263,10 +264,10 @@ bool load_expectations(const std::string& path, reports::expectations& e, std::o
   return true;
 }
 
-// The gate: without expectations, no case may break it; with them, every result must be one the
+// Without expectations, no case may break the gate; with them, every result must be one the
 // file allows (results better than allowed are reported and pass).
-int gate(const reports::agent_report& a, const reports::expectations* expect,
-         const std::string& expect_path, bool strict, std::ostream& out) {
+int gate_verdicts(const reports::agent_report& a, const reports::expectations* expect,
+                  const std::string& expect_path, bool strict, std::ostream& out) {
   if (!expect) {
     std::size_t shown = 0;
     for (const auto& r : a.results) {
@@ -309,6 +310,28 @@ int gate(const reports::agent_report& a, const reports::expectations* expect,
   if (check.not_run) out << ", " << check.not_run << " listed cases not run";
   out << ".\n";
   return check.passed() ? exit_ok : exit_failed;
+}
+
+// How many cases ended in ERROR: a fault of wsspec itself, which no baseline excuses.
+std::size_t harness_errors(const reports::agent_report& a) {
+  return static_cast<std::size_t>(
+      std::count_if(a.results.begin(), a.results.end(),
+                    [](const auto& r) { return r.behavior == harness::verdict::error; }));
+}
+
+// The gate: without expectations, no case may break it; with them, every result must be one the
+// file allows (results better than allowed are reported and pass). A case in ERROR makes the
+// run a harness failure (exit 2): its verdict says nothing about the target.
+int gate(const reports::agent_report& a, const reports::expectations* expect,
+         const std::string& expect_path, bool strict, std::ostream& out) {
+  const int rc = gate_verdicts(a, expect, expect_path, strict, out);
+  if (const std::size_t n = harness_errors(a)) {
+    out << "wsspec: " << n << (n == 1 ? " case" : " cases")
+        << " ended in ERROR (a fault of wsspec, not of the target); their partial wire logs are "
+           "in the report.\n";
+    return exit_usage;
+  }
+  return rc;
 }
 
 int test_server(const test_options& o, std::ostream& out, std::ostream& err) {
@@ -642,6 +665,37 @@ int list_cases(const std::vector<std::string>& patterns, bool as_json, std::ostr
   return exit_ok;
 }
 
+// ----- wsspec rules --------------------------------------------------------------------------
+
+struct rules_options {
+  std::string rfc;  // "6455", "7692" or empty for both
+  bool json = false;
+  bool markdown = false;
+  bool uncovered = false;
+};
+
+// The normative sentences and the cases that check them. With --uncovered, exit 1 when a
+// sentence binding servers has neither a case nor a reason.
+int rules_report(const rules_options& o, std::ostream& out) {
+  namespace rules = harness::rules;
+  const auto t = rules::trace(rules::builtin_rules(), harness::builtin_catalogue());
+  if (o.markdown) {
+    rules::write_markdown(t, out);
+    return exit_ok;
+  }
+  rules::view v;
+  if (!o.rfc.empty()) v.rfc = "RFC " + o.rfc;
+  v.uncovered_only = o.uncovered;
+  if (o.json)
+    rules::write_json(t, v, out);
+  else
+    rules::write_table(t, v, out);
+  if (!o.uncovered) return exit_ok;
+  for (const auto* s : rules::server_side_uncovered(t))
+    if (v.rfc.empty() || s->rule.rfc == v.rfc) return exit_failed;
+  return exit_ok;
+}
+
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -683,6 +737,21 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   bool list_json = false;
   ls->add_option("cases", list_patterns, "Patterns as for test-server");
   ls->add_flag("--json", list_json, "Print the cases in the --case-file format");
+
+  rules_options ropt;
+  auto* ru =
+      app.add_subcommand("rules", "The RFCs' normative sentences and the cases that check them");
+  auto* ru_rfc = ru->add_option("--rfc", ropt.rfc, "Only the sentences of RFC 6455 or RFC 7692")
+                     ->check(CLI::IsMember({"6455", "7692"}));
+  auto* ru_json = ru->add_flag("--json", ropt.json, "Print the sentences as JSON");
+  auto* ru_uncovered =
+      ru->add_flag("--uncovered", ropt.uncovered,
+                   "Only sentences with neither a case nor a reason, then the planned ones; exit "
+                   "1 when one binds servers");
+  ru->add_flag("--markdown", ropt.markdown, "Print docs/rules.md (every sentence)")
+      ->excludes(ru_json)
+      ->excludes(ru_uncovered)
+      ->excludes(ru_rfc);
 
   std::string listen = "127.0.0.1:9001";
   bool no_deflate = false;
@@ -756,6 +825,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   if (*ts) return test_server(topt, out, err);
   if (*ls) return list_cases(list_patterns, list_json, out, err);
+  if (*ru) return rules_report(ropt, out);
   for (auto* sub : renderers)
     if (*sub) return render(sub->get_name(), report_input, report_output, report_strict, out, err);
   if (*rm) return merge_results(merge_inputs, report_output, out, err);
