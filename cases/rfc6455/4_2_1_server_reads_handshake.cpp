@@ -2,6 +2,7 @@
 // of the listed parts is refused with an HTTP error status, and one that only varies in what HTTP
 // leaves free (header name case, whitespace, field order, how the bytes are split) is accepted.
 // The HTTP rules the handshake inherits come from RFC 9110 and RFC 9112.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,9 +46,49 @@ constexpr const char* host_400 =
 constexpr const char* key_once =
     "The |Sec-WebSocket-Key| header field MUST NOT appear more than once in an HTTP request.";
 
+constexpr const char* ows_rule =
+    "RFC 9112 §5.1: A field line value might be preceded and/or followed by optional "
+    "whitespace (OWS); a single SP preceding the field line value is preferred for consistent "
+    "readability by humans. The field line value does not include that leading or trailing "
+    "whitespace: OWS occurring before the first non-whitespace octet of the field line value, "
+    "or after the last non-whitespace octet of the field line value, is excluded by parsers "
+    "when extracting the field line value from a field line.";
+constexpr const char* valid_refused_note =
+    "The request is valid, but refusing it breaks no MUST-level sentence: RFC 6455 §4.2.1 "
+    "obliges a server to refuse what does not match, not to accept every valid variation, and "
+    "RFC 9110/9112 describe how a parser reads such a request without requiring the server to "
+    "proceed. A refusal is graded at SHOULD: NON-STRICT.";
+
 // A refusal: the request breaks `part`, so the server answers with an error status.
 std::string refuse(std::string_view part) {
   return std::string(part) + " [...] " + must_reject;
+}
+
+// The reference rule each refusal catches, by the case's slug.
+const std::map<std::string, ref::error>& refusal_rules() {
+  static const std::map<std::string, ref::error> rules{
+      {"method-post", ref::error::bad_method},
+      {"method-head", ref::error::bad_method},
+      {"method-lowercase-get", ref::error::bad_method},
+      {"http-1.0", ref::error::bad_http_version},
+      {"host-missing", ref::error::missing_host},
+      {"host-duplicated", ref::error::duplicate_host},
+      {"upgrade-missing", ref::error::bad_upgrade},
+      {"upgrade-not-websocket", ref::error::bad_upgrade},
+      {"connection-missing", ref::error::bad_connection},
+      {"connection-without-upgrade", ref::error::bad_connection},
+      {"key-missing", ref::error::missing_key},
+      {"key-not-base64", ref::error::bad_key},
+      {"key-15-bytes", ref::error::bad_key},
+      {"key-17-bytes", ref::error::bad_key},
+      {"key-unpadded", ref::error::bad_key},
+      {"key-duplicated", ref::error::duplicate_key},
+      {"field-obs-fold", ref::error::bad_header_line},
+      {"field-space-before-colon", ref::error::bad_header_line},
+      {"bare-lf-line-endings", ref::error::bad_request_line},
+      {"not-http", ref::error::bad_request_line},
+  };
+  return rules;
 }
 
 struct row {
@@ -60,6 +101,7 @@ struct row {
   handshake_expectation answer;
   std::size_t chop = 0;
   bool informational = false;
+  std::string note{};
 };
 
 void add(catalogue& cat, const row& r) {
@@ -80,6 +122,8 @@ void add(catalogue& cat, const row& r) {
       c.may(r.requirement);
       break;
   }
+  if (const auto it = refusal_rules().find(r.slug); it != refusal_rules().end()) c.rule(it->second);
+  if (!r.note.empty()) c.note(r.note);
   c.def().handshake.chop = r.chop;
   if (r.answer.expect != handshake_expectation::outcome::reject) echo_after_handshake(c);
   if (r.informational) c.informational();
@@ -217,7 +261,7 @@ void add_server_reads_handshake(catalogue& cat) {
        "the field includes the token, so the server accepts and echoes a text message.",
        request_head(get, valid_fields_with("Connection", {"Connection: keep-alive, Upgrade"})),
        handshake_accepted()},
-      {"connection-two-field-lines", "4.2.1", level::must,
+      {"connection-two-field-lines", "4.2.1", level::should,
        std::string(part_connection) +
            " RFC 9110 §5.3: A recipient MAY combine multiple field lines within a field section "
            "that have the same field name into one field line, without changing the semantics of "
@@ -228,7 +272,7 @@ void add_server_reads_handshake(catalogue& cat) {
        "message.",
        request_head(
            get, valid_fields_with("Connection", {"Connection: keep-alive", "Connection: Upgrade"})),
-       handshake_accepted()},
+       handshake_accepted(), 0, false, valid_refused_note},
       // ----- 5. Sec-WebSocket-Key ------------------------------------------------------------
       {"key-missing", "4.2.1", level::must, refuse(part_key),
        "Send the opening handshake without a Sec-WebSocket-Key field; the server refuses it "
@@ -282,19 +326,30 @@ void add_server_reads_handshake(catalogue& cat) {
        request_head(get, {"HOST: {host}", "UPGRADE: websocket", "CONNECTION: Upgrade",
                           "SEC-WEBSOCKET-KEY: {key}", "SEC-WEBSOCKET-VERSION: 13"}),
        handshake_accepted()},
-      {"field-value-whitespace", "4.2.1", level::must,
-       "RFC 9112 §5.1: A field line value might be preceded and/or followed by optional "
-       "whitespace (OWS); a single SP preceding the field line value is preferred for consistent "
-       "readability by humans. The field line value does not include that leading or trailing "
-       "whitespace: OWS occurring before the first non-whitespace octet of the field line value, "
-       "or after the last non-whitespace octet of the field line value, is excluded by parsers "
-       "when extracting the field line value from a field line.",
-       "Send the opening handshake with no space, several spaces and tabs around the field "
-       "values (including the key and the version); the server accepts and echoes a text "
-       "message.",
-       request_head(get, {"Host:{host}", "Upgrade: \t websocket \t", "Connection:   Upgrade",
-                          "Sec-WebSocket-Key: \t{key}  ", "Sec-WebSocket-Version:13\t"}),
-       handshake_accepted()},
+      {"field-value-no-space", "4.2.1", level::should, ows_rule,
+       "Send the opening handshake with no space between each colon and its field value; the "
+       "server accepts and echoes a text message.",
+       request_head(get, {"Host:{host}", "Upgrade:websocket", "Connection:Upgrade",
+                          "Sec-WebSocket-Key:{key}", "Sec-WebSocket-Version:13"}),
+       handshake_accepted(), 0, false, valid_refused_note},
+      {"field-value-several-spaces", "4.2.1", level::should, ows_rule,
+       "Send the opening handshake with several spaces before each field value; the server "
+       "accepts and echoes a text message.",
+       request_head(get, {"Host:   {host}", "Upgrade:   websocket", "Connection:   Upgrade",
+                          "Sec-WebSocket-Key:   {key}", "Sec-WebSocket-Version:   13"}),
+       handshake_accepted(), 0, false, valid_refused_note},
+      {"field-value-tabs", "4.2.1", level::should, ows_rule,
+       "Send the opening handshake with a tab (HTAB, which OWS allows like SP) before each field "
+       "value; the server accepts and echoes a text message.",
+       request_head(get, {"Host:\t{host}", "Upgrade:\twebsocket", "Connection:\tUpgrade",
+                          "Sec-WebSocket-Key:\t{key}", "Sec-WebSocket-Version:\t13"}),
+       handshake_accepted(), 0, false, valid_refused_note},
+      {"field-value-trailing-whitespace", "4.2.1", level::should, ows_rule,
+       "Send the opening handshake with spaces and tabs after each field value (including the "
+       "key and the version); the server excludes them, accepts and echoes a text message.",
+       request_head(get, {"Host: {host} ", "Upgrade: websocket \t", "Connection: Upgrade  ",
+                          "Sec-WebSocket-Key: {key}\t ", "Sec-WebSocket-Version: 13\t"}),
+       handshake_accepted(), 0, false, valid_refused_note},
       {"field-order-reversed", "4.2.1", level::must, must_reject,
        "Send the opening handshake with its fields in reverse order (the version first, Host "
        "last); the order is not important, so the server accepts and echoes a text message.",

@@ -46,8 +46,8 @@ constexpr const char* extensions_grammar =
     "If a value is received by either the client or the server during negotiation that does not "
     "conform to the ABNF below, the recipient of such malformed data MUST immediately _Fail the "
     "WebSocket Connection_. [...] extension-param = token [ \"=\" (token | quoted-string) ] "
-    ";When using the quoted-string syntax variant, the value after quoted-string unescaping MUST "
-    "conform to the 'token' ABNF.";
+    ";When using the quoted-string syntax variant, the value ;after quoted-string unescaping "
+    "MUST conform to the ;'token' ABNF.";
 
 handshake_expectation no_subprotocol() {
   handshake_expectation h;
@@ -127,6 +127,7 @@ void add_server_response(catalogue& cat) {
           "separated by a space instead of a comma, which is not a list of tokens; the server "
           "refuses it with an error status.")
       .request_header("Sec-WebSocket-Protocol", "chat superchat")
+      .rule(ref::error::bad_subprotocol)
       .expect_handshake(handshake_rejected());
 
   // ----- /extensions/ ----------------------------------------------------------------------
@@ -136,6 +137,8 @@ void add_server_response(catalogue& cat) {
     const char* requirement;
     const char* description;
     std::vector<ref::header_field> fields;
+    level lvl = level::must;
+    const char* note = "";
   };
   const accept_row accepts[] = {
       {"extension-unknown-offered",
@@ -160,15 +163,24 @@ void add_server_response(catalogue& cat) {
        "extensions; the server reads them as one list, accepts without any extension and "
        "echoes a text message.",
        {{"Sec-WebSocket-Extensions", "x-wsspec-a"},
-        {"Sec-WebSocket-Extensions", "x-wsspec-b; level=2"}}},
+        {"Sec-WebSocket-Extensions", "x-wsspec-b; level=2"}},
+       level::should,
+       "Refusing this valid request breaks no MUST-level sentence: RFC 6455 §11.3.2 says the "
+       "field MAY appear more than once, and RFC 9110 §5.3 lets a recipient combine the lines, "
+       "but no sentence obliges a server to accept a request it misreads. A refusal is "
+       "NON-STRICT."},
   };
   for (const auto& a : accepts) {
     auto c = cat.add(std::string("rfc6455/") + a.section + "/" + a.slug)
                  .section(a.section)
                  .roles(role_set::server)
-                 .must(a.requirement)
                  .describe(a.description)
                  .expect_handshake(no_extension());
+    if (a.lvl == level::should) {
+      c.should(a.requirement).note(a.note);
+    } else {
+      c.must(a.requirement);
+    }
     for (const auto& f : a.fields) c.request_header(f.name, f.value);
     echo_after_handshake(c);
   }
@@ -176,6 +188,8 @@ void add_server_response(catalogue& cat) {
     const char* slug;
     const char* description;
     const char* value;
+    level lvl = level::must;
+    const char* note = "";
   };
   const reject_row rejects[] = {
       {"extension-parameter-without-name",
@@ -187,16 +201,25 @@ void add_server_response(catalogue& cat) {
        "Send the opening handshake with an extension parameter whose quoted value holds a space "
        "(mode=\"a b\"), not a token once unquoted; the server fails the connection: it refuses "
        "the handshake with an error status.",
-       "x-wsspec-unknown; mode=\"a b\""},
+       "x-wsspec-unknown; mode=\"a b\"", level::should,
+       "The only sentence against this value is an ABNF comment of RFC 6455 §9.1 (a quoted "
+       "value must conform to the token rule once unescaped), and it concerns a parameter of an "
+       "extension the server does not know and will decline anyway. Accepting the handshake "
+       "without the extension is therefore graded at SHOULD: NON-STRICT."},
   };
   for (const auto& r : rejects) {
-    cat.add(std::string("rfc6455/9.1/") + r.slug)
-        .section("9.1")
-        .roles(role_set::server)
-        .must(extensions_grammar)
-        .describe(r.description)
-        .request_header("Sec-WebSocket-Extensions", r.value)
-        .expect_handshake(handshake_rejected());
+    auto c = cat.add(std::string("rfc6455/9.1/") + r.slug)
+                 .section("9.1")
+                 .roles(role_set::server)
+                 .rule(ref::error::bad_extension_syntax)
+                 .describe(r.description)
+                 .request_header("Sec-WebSocket-Extensions", r.value)
+                 .expect_handshake(handshake_rejected());
+    if (r.lvl == level::should) {
+      c.should(extensions_grammar).note(r.note);
+    } else {
+      c.must(extensions_grammar);
+    }
   }
 
   // ----- the connection is open once the response is sent ------------------------------------

@@ -49,6 +49,7 @@ void add_versions(catalogue& cat) {
         .section("4.4")
         .roles(role_set::server)
         .must(version_rule)
+        .rule(ref::error::unsupported_version)
         .describe(std::string("Send the opening handshake with Sec-WebSocket-Version: ") + v +
                   "; the server refuses it with an error status (426 Upgrade Required, or 400 "
                   "as in the §4.4 example) that carries Sec-WebSocket-Version listing 13.")
@@ -65,6 +66,7 @@ void add_versions(catalogue& cat) {
             .section("4.4")
             .roles(role_set::server)
             .must(version_rule)
+            .rule(ref::error::unsupported_version)
             .describe(std::string("Send the opening handshake with Sec-WebSocket-Version: ") + v +
                       ", an interim draft's version; a server that understands it may "
                       "accept (then it echoes a text message), otherwise it refuses with an "
@@ -79,6 +81,7 @@ void add_versions(catalogue& cat) {
     std::string requirement;
     const char* description;
     std::vector<std::string> lines;
+    ref::error rule;
   };
   const reject_row rejects[] = {
       {"version-missing",
@@ -86,31 +89,36 @@ void add_versions(catalogue& cat) {
        must_reject,
        "Send the opening handshake without Sec-WebSocket-Version; the server refuses it with an "
        "error status.",
-       {}},
+       {},
+       ref::error::missing_version},
       {"version-leading-zero",
        "4.2.1",
        std::string(must_reject) + version_grammar,
        "Send the opening handshake with Sec-WebSocket-Version: 013, which the grammar forbids "
        "(no leading zeros); the server refuses it with an error status.",
-       {"Sec-WebSocket-Version: 013"}},
+       {"Sec-WebSocket-Version: 013"},
+       ref::error::unsupported_version},
       {"version-list",
        "4.2.1",
        std::string(must_reject) + version_grammar,
        "Send the opening handshake with Sec-WebSocket-Version: 13, 8, a list where a client "
        "sends one version; the server refuses it with an error status.",
-       {"Sec-WebSocket-Version: 13, 8"}},
+       {"Sec-WebSocket-Version: 13, 8"},
+       ref::error::unsupported_version},
       {"version-duplicated",
        "11.3.5",
        std::string(version_once) + " [...] " + must_reject,
        "Send the opening handshake with two Sec-WebSocket-Version: 13 field lines; the server "
        "refuses it with an error status.",
-       {"Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 13"}},
+       {"Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 13"},
+       ref::error::duplicate_version},
   };
   for (const auto& r : rejects) {
     cat.add(std::string("rfc6455/") + r.section + "/" + r.slug)
         .section(r.section)
         .roles(role_set::server)
         .must(r.requirement)
+        .rule(r.rule)
         .describe(r.description)
         .raw_request(with_version_lines(r.lines))
         .expect_handshake(handshake_rejected());

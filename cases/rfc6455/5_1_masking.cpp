@@ -3,6 +3,7 @@
 // frames (the observer flags a masked server frame in every case; the cases here check it on
 // purpose).
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/builders.hpp"
@@ -22,6 +23,13 @@ constexpr const char* any_key =
     "Octet i of the transformed data (\"transformed-octet-i\") is the XOR of octet i of the "
     "original data (\"original-octet-i\") with octet at index i modulo 4 of the masking key "
     "(\"masking-key-octet-j\")";
+
+constexpr const char* unmasked_note =
+    "The MUST is to close the connection. The code is graded apart: §5.1 says the server MAY "
+    "send 1002, and §7.1.7 that it SHOULD send a Close frame with an appropriate status code, so "
+    "a Close with another code, or a TCP close without a Close frame, is NON-STRICT. Answering an "
+    "unmasked Close as a valid one (a normal closing handshake) is not closing on the violation: "
+    "FAILED.";
 
 wire_frame unmasked(wire_frame f) {
   f.masked = false;
@@ -69,13 +77,18 @@ void add_masking(catalogue& cat) {
        "server fails the connection without delivering the message."},
   };
   for (const auto& r : rows) {
-    cat.add(std::string("rfc6455/5.1/") + r.slug)
-        .section("5.1")
-        .roles(role_set::server)
-        .must(close_on_unmasked)
-        .describe(r.description)
-        .send(r.frames)
-        .expect_fail(protocol_error);
+    auto c = cat.add(std::string("rfc6455/5.1/") + r.slug)
+                 .section("5.1")
+                 .roles(role_set::server)
+                 .must(close_on_unmasked)
+                 .rule(ref::error::unmasked_client_frame)
+                 .describe(r.description)
+                 .note(unmasked_note)
+                 .send(r.frames)
+                 .expect_fail(protocol_error);
+    // A Pong would answer the very frame the server must fail on (RFC 6455 §7.1.7).
+    if (std::string_view(r.slug) == "unmasked-ping")
+      c.forbid_pong(payload_spec::text("unmasked ping"));
   }
   cat.add("rfc6455/5.1/unmasked-after-echo")
       .section("5.1")
@@ -86,6 +99,8 @@ void add_masking(catalogue& cat) {
           "echoes the first and fails the connection on the second.")
       .send({text("first, masked")})
       .await(1)
+      .rule(ref::error::unmasked_client_frame)
+      .note(unmasked_note)
       .send({unmasked(text("second, unmasked"))})
       .expect_fail(protocol_error, {text_message("first, masked")});
 

@@ -43,6 +43,11 @@ struct violation {
   std::string note{};  // more on how wsspec differs from Autobahn
 };
 
+// The reference rule behind each requirement of this family.
+ref::error rule_of(std::string_view requirement) {
+  return requirement == rsv_requirement ? ref::error::reserved_bits : ref::error::reserved_opcode;
+}
+
 std::string how_text(writes w) {
   switch (w) {
     case writes::one:
@@ -75,6 +80,7 @@ void add_violation(catalogue& cat, const violation& v) {
   auto c = cat.add("rfc6455/5.2/" + v.slug)
                .section("5.2")
                .must(v.requirement)
+               .rule(rule_of(v.requirement))
                .autobahn(v.autobahn)
                .describe(d)
                .note(std::string(ignored_note) + (v.valid_first ? before_note : "") +
@@ -190,6 +196,7 @@ void add_base_framing(catalogue& cat) {
     auto c = cat.add(std::string("rfc6455/5.2/") + v.slug)
                  .section("5.2")
                  .must(v.requirement)
+                 .rule(rule_of(v.requirement))
                  .describe(std::string("Send ") + v.what +
                            ", in one write; the target fails the connection with 1002 and "
                            "echoes nothing.")

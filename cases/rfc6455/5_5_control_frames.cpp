@@ -36,6 +36,7 @@ void add_control_frames(catalogue& cat) {
                            ", over the 125-byte control frame limit; the target fails the "
                            "connection with 1002 and answers nothing.")
                  .send({frame(o.opcode, payload)})
+                 .rule(ref::error::control_frame_too_long)
                  .expect_fail(protocol_error);
     if (o.opcode == 9) c.forbid_pong(payload);
     if (*o.autobahn != '\0')

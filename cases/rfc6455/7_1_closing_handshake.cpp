@@ -162,6 +162,7 @@ void add_closing_handshake(catalogue& cat) {
           "code); the target fails the connection with 1002.")
       .note(close_note)
       .close_raw(payload_spec::text("a"))
+      .rule(ref::error::close_payload_too_short)
       .expect({ok({})}, rejects_close(protocol_error));
 
   cat.add("rfc6455/5.5/close-frame-126-bytes")
@@ -177,6 +178,7 @@ void add_closing_handshake(catalogue& cat) {
           "1002.")
       .note(close_note)
       .close(1000, std::string(124, '*'))
+      .rule(ref::error::control_frame_too_long)
       .expect({ok({})}, rejects_close(protocol_error));
 
   const auto bad_utf8 = hex("cebae1bdb9cf83cebcceb5eda080656469746564");
@@ -194,6 +196,7 @@ void add_closing_handshake(catalogue& cat) {
           "with 1007 (or 1002).")
       .note(close_note)
       .close(1000, std::string(bad_utf8.begin(), bad_utf8.end()))
+      .rule(ref::error::invalid_close_reason)
       .expect({ok({})}, rejects_close({1007, 1002}));
 }
 

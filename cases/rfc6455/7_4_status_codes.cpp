@@ -80,11 +80,17 @@ void add_status_codes(catalogue& cat) {
     if (*v.autobahn) {
       c.autobahn(v.autobahn).note(wrong_code_note);
     } else {
-      c.note(
-          "Beyond Autobahn, whose 7.7.x list predates the code: IANA's WebSocket Close Code "
-          "Number Registry assigns 1012 (Service Restart), 1013 (Try Again Later) and 1014 "
-          "(Bad Gateway), so a Close carrying it is valid and must not be treated as a "
-          "protocol error.");
+      // RFC 6455 itself never defines these codes: only the IANA registry that §11.7 creates
+      // does, so refusing them breaks a SHOULD at most. Not answering the Close at all breaks
+      // the §5.5.1 MUST whatever the level.
+      c.should(quote(v.text, answer_rule))
+          .note(
+              "Beyond Autobahn, whose 7.7.x list predates the code: IANA's WebSocket Close Code "
+              "Number Registry (RFC 6455 §11.7) assigns 1012 (Service Restart), 1013 (Try Again "
+              "Later) and 1014 (Bad Gateway), so a Close carrying it is valid. RFC 6455 itself "
+              "does not define the code, so a target that fails the connection with 1002 "
+              "breaks no MUST of it: NON-STRICT. A target that sends no Close back at all is "
+              "FAILED (§5.5.1).");
     }
   }
 
@@ -108,6 +114,7 @@ void add_status_codes(catalogue& cat) {
     auto c = cat.add("rfc6455/" + std::string(v.section) + "/invalid-close-code-" + code)
                  .section(v.section)
                  .must(quote(v.text, code_rule))
+                 .rule(ref::error::invalid_close_code)
                  .describe("Send a Close frame with code " + code +
                            ", not a status code an endpoint may send (RFC 6455 §7.4); the "
                            "target fails the connection with 1002.")
@@ -115,11 +122,14 @@ void add_status_codes(catalogue& cat) {
                  .expect({ok({})}, rejects_close(protocol_error));
     if (v.code > 4999) {
       c.autobahn(v.autobahn)
+          .should(quote(v.text, code_rule))
           .note(
               "Autobahn reports this as INFORMATIONAL, holding that the RFC leaves codes above "
-              "4999 undefined. wsspec judges it like 0-999: RFC 6455 §11.7 bounds every status "
-              "code to 1000-4999 and §5.5.1 allows only codes defined in §7.4, so the Close "
-              "frame is invalid and the target MUST fail the connection.");
+              "4999 undefined. RFC 6455 §11.7 bounds every status code to 1000-4999 and §5.5.1 "
+              "binds the sender to codes defined in §7.4, so the Close frame is invalid; but no "
+              "sentence requires the receiver to fail the connection on it. wsspec grades it at "
+              "SHOULD: failing with 1002 is OK, echoing the code back or answering 1000 is "
+              "NON-STRICT, and not answering the Close at all is FAILED (§5.5.1).");
     } else if (*v.autobahn) {
       c.autobahn(v.autobahn).note(wrong_code_note);
     } else {

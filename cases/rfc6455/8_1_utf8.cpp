@@ -427,6 +427,7 @@ void add_decoder_tables(catalogue& cat) {
         c.describe(sent + "The target echoes it unchanged.").expect_echo({text_of(r.payload)});
       } else {
         c.describe(sent + "The target must fail the connection, with close code 1007.")
+            .rule(ref::error::invalid_utf8)
             .expect_fail(invalid_payload);
       }
     }
@@ -515,6 +516,7 @@ void add_fragmented_text(catalogue& cat) {
           spaced_hex(surrogate_text) +
           "); the target must fail the connection, with close code 1007.")
       .send({text_bytes(surrogate_text)})
+      .rule(ref::error::invalid_utf8)
       .expect_fail(invalid_payload);
   cat.add("rfc6455/8.1/utf8-surrogate-one-byte-frames")
       .section("8.1")
@@ -524,6 +526,7 @@ void add_fragmented_text(catalogue& cat) {
           "Send the same 20 bytes with the surrogate U+D800 one byte per frame, then an "
           "empty final frame; the target must fail the connection, with close code 1007.")
       .send(one_byte_frames(surrogate_text))
+      .rule(ref::error::invalid_utf8)
       .expect_fail(invalid_payload);
 }
 
@@ -552,6 +555,7 @@ void add_fail_fast(catalogue& cat) {
       .mark(rest_mark)
       .send({continuation_bytes(edited, true)})
       .fail_fast(rest_mark)
+      .rule(ref::error::invalid_utf8)
       .expect_fail(invalid_payload);
 
   // F4 is a valid start; the next byte, 90, is the first that cannot continue it.
@@ -570,6 +574,7 @@ void add_fail_fast(catalogue& cat) {
       .mark(rest_mark)
       .send({continuation_bytes(join({{0x80, 0x80}, edited}), true)})
       .fail_fast(rest_mark)
+      .rule(ref::error::invalid_utf8)
       .expect_fail(invalid_payload);
 
   // Within one frame: the frame's header declares all 21 bytes, its payload arrives in three
@@ -600,6 +605,7 @@ void add_fail_fast(catalogue& cat) {
       .send_raw(payload_spec::bytes(edited))
       .send({continuation_bytes({}, true)})
       .fail_fast(rest_mark)
+      .rule(ref::error::invalid_utf8)
       .expect_fail(invalid_payload);
   cat.add("rfc6455/8.1/fail-fast-within-frame-at-byte")
       .section("8.1")
@@ -620,6 +626,7 @@ void add_fail_fast(catalogue& cat) {
       .send_raw(payload_spec::bytes(join({{0x80, 0x80}, edited})))
       .send({continuation_bytes({}, true)})
       .fail_fast(rest_mark)
+      .rule(ref::error::invalid_utf8)
       .expect_fail(invalid_payload);
 }
 
@@ -684,6 +691,7 @@ void add_more(catalogue& cat) {
           "target must fail the connection, with close code 1007.")
       .send({text_bytes(bytes(word.begin(), word.begin() + 5), false),
              continuation_bytes(bytes(word.begin() + 5, word.begin() + 8), true)})
+      .rule(ref::error::invalid_utf8)
       .expect_fail(invalid_payload);
   cat.add("rfc6455/8.1/utf8-unfinished-code-point-then-empty-final-frame")
       .section("8.1")
@@ -694,6 +702,7 @@ void add_more(catalogue& cat) {
           "target must fail the connection, with close code 1007.")
       .send(
           {text_bytes(bytes(word.begin(), word.begin() + 3), false), continuation_bytes({}, true)})
+      .rule(ref::error::invalid_utf8)
       .expect_fail(invalid_payload);
 
   // Binary data is not UTF-8 and is not checked as such.
@@ -725,6 +734,7 @@ void add_more(catalogue& cat) {
             "a message, so 1002 (protocol error) is accepted too, as in Autobahn 7.5.1. As "
             "there, a target that answers with 1000 is FAILED.")
         .close_raw(close_frame(1000, std::string(reason.begin(), reason.end())).payload)
+        .rule(ref::error::invalid_close_reason)
         .expect({ok({})}, rejects_close({1007, 1002}));
     const bytes valid_reason = join({utf8(u8"bye "), word, utf8_of(0x10FFFF)});
     cat.add("rfc6455/5.5.1/close-reason-multi-byte-utf8")

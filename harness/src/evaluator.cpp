@@ -211,6 +211,24 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
   go_on = true;
 }
 
+// RFC 6455 §11.3.2 and §11.3.4: Sec-WebSocket-Extensions and Sec-WebSocket-Protocol "MUST NOT
+// appear more than once in an HTTP response".
+void judge_response_fields(const transcript& t, verdict& behavior,
+                           std::vector<std::string>& reasons) {
+  if (!t.peer_head || t.http_status != 101) return;
+  for (const char* name : {"Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"}) {
+    const auto lines =
+        std::count_if(t.peer_head->fields.begin(), t.peer_head->fields.end(),
+                      [&](const ref::header_field& f) { return ref::iequals(f.name, name); });
+    if (lines > 1) {
+      worsen(behavior, verdict::failed);
+      reasons.push_back(std::string("the response carries ") + name + " in " +
+                        std::to_string(lines) +
+                        " field lines (RFC 6455 §11.3: it MUST NOT appear more than once)");
+    }
+  }
+}
+
 // The target ended the connection itself: its Close frame, or a bare TCP close, came before
 // wsspec's Close.
 bool target_closed_first(const transcript& t) {
@@ -244,8 +262,12 @@ void judge_failure(const case_def& c, const transcript& t, verdict& behavior,
                    std::vector<std::string>& reasons) {
   const auto& ce = c.expect.close;
   if (!target_ended_in_time(t)) {
-    worsen(behavior, unmet(c.lvl));
-    reasons.push_back("the target did not fail the connection");
+    // RFC 6455 §5.5.1: a Close frame (the stimulus) MUST be answered, whatever the case's level.
+    const bool close_unanswered = t.close_sent_by_step && !t.close;
+    worsen(behavior, close_unanswered ? verdict::failed : unmet(c.lvl));
+    reasons.push_back(close_unanswered ? "the target neither failed the connection nor answered "
+                                         "wsspec's Close frame"
+                                       : "the target did not fail the connection");
     return;
   }
   if (answers_stimulus_as_valid(t)) {
@@ -456,6 +478,7 @@ case_result evaluate(const case_def& c, const transcript& t) {
   }
 
   verdict behavior = r.behavior;
+  judge_response_fields(t, behavior, r.reasons);
   const auto& ex = c.expect;
   if (!ex.outcomes.empty()) {
     const outcome* matched = nullptr;

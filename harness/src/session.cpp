@@ -326,7 +326,19 @@ class runner_state {
     log(entry_kind::handshake_response, render(*head));
     tr_.peer_head = *head;
     const std::string sent_key = key_in_request(request).value_or(key);
-    auto accepted = ref::validate_response(*head, sent_key, hs.subprotocols, offered_extensions_);
+    // Everything the request offered, in the built field and in extra field lines alike: the
+    // response is judged against it, and a permessage-deflate offer among it can be agreed.
+    std::vector<ref::extension> offered = offered_extensions_;
+    for (const auto& f : hs.extra_headers) {
+      if (!ref::iequals(f.name, "Sec-WebSocket-Extensions")) continue;
+      if (auto more = ref::parse_extensions(f.value))
+        offered.insert(offered.end(), more->begin(), more->end());
+    }
+    for (const auto& ext : offered) {
+      if (offer_ || ext.name != ref::permessage_deflate_name) continue;
+      if (auto parsed = ref::parse_deflate_offer(ext)) offer_ = *parsed;
+    }
+    auto accepted = ref::validate_response(*head, sent_key, hs.subprotocols, offered);
     if (!accepted) {
       tr_.handshake_problem = accepted.err();
       if (head->status == 101) violation(accepted.err(), "in the 101 response");

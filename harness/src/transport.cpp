@@ -53,8 +53,9 @@ class tcp_transport final : public transport {
 // it at once, and what it answers is read back.
 class reference_peer final : public transport {
  public:
-  reference_peer(net::any_io_executor ex, ref::connection_config config)
-      : conn_(std::move(config)), wake_(std::move(ex)) {
+  reference_peer(net::any_io_executor ex, ref::connection_config config,
+                 std::function<void(ref::error)> on_failure)
+      : conn_(std::move(config)), wake_(std::move(ex)), on_failure_(std::move(on_failure)) {
     pull_output();
   }
   net::awaitable<read_result> read_some(std::span<std::uint8_t> buffer) override {
@@ -90,6 +91,9 @@ class reference_peer final : public transport {
   void pull_output() {
     while (auto e = conn_.next_event()) {
       if (auto* m = std::get_if<ref::message_event>(&*e)) conn_.send_message(m->op, m->data);
+      if (!on_failure_) continue;
+      if (auto* h = std::get_if<ref::handshake_failed_event>(&*e)) on_failure_(h->err);
+      if (auto* c = std::get_if<ref::closed_event>(&*e); c && c->failure) on_failure_(*c->failure);
     }
     const auto out = conn_.output();
     inbox_.insert(inbox_.end(), out.begin(), out.end());
@@ -100,6 +104,7 @@ class reference_peer final : public transport {
 
   ref::connection conn_;
   net::steady_timer wake_;
+  std::function<void(ref::error)> on_failure_;
   std::deque<std::uint8_t> inbox_;
   bool peer_closed_ = false;
   bool closed_ = false;
@@ -134,8 +139,10 @@ net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::ui
 }
 
 std::unique_ptr<transport> make_reference_peer(net::any_io_executor executor,
-                                               ref::connection_config config) {
-  return std::make_unique<reference_peer>(std::move(executor), std::move(config));
+                                               ref::connection_config config,
+                                               std::function<void(ref::error)> on_failure) {
+  return std::make_unique<reference_peer>(std::move(executor), std::move(config),
+                                          std::move(on_failure));
 }
 
 }  // namespace wsspec::harness

@@ -3,6 +3,7 @@
 // A non-pass is a bug in the case or in the reference.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <thread>
 
@@ -42,15 +43,36 @@ ref::connection_config reference_server() {
 
 class InProcess : public ::testing::TestWithParam<const case_def*> {};
 
+// A case that expects the target to fail the connection or refuse the handshake.
+bool expects_failure(const case_def& c) {
+  return c.expect.close.closes == close_expectation::who::target ||
+         (c.expect.handshake &&
+          c.expect.handshake->expect == handshake_expectation::outcome::reject);
+}
+
 TEST_P(InProcess, ReferencePasses) {
+  const case_def& c = *GetParam();
+  std::vector<ref::error> failures;
   run_options o;
   o.jobs = 1;
-  o.in_memory_peer = [](net::any_io_executor ex) {
-    return make_reference_peer(std::move(ex), reference_server());
+  o.in_memory_peer = [&](net::any_io_executor ex) {
+    return make_reference_peer(std::move(ex), reference_server(),
+                               [&](ref::error e) { failures.push_back(e); });
   };
-  const auto outcome = run_cases({GetParam()}, o);
+  const auto outcome = run_cases({&c}, o);
   ASSERT_EQ(outcome.results.size(), 1u);
   expect_pass(outcome.results.front());
+  // The rules a case names are the ones the reference fails on: a case that names a rule the
+  // reference never checks on its input could not catch a target that breaks it.
+  if (expects_failure(c)) {
+    EXPECT_FALSE(c.rules.empty()) << c.id << " names no reference rule";
+  }
+  for (auto e : failures)
+    EXPECT_NE(std::find(c.rules.begin(), c.rules.end(), e), c.rules.end())
+        << c.id << ": the reference fails on " << ref::name(e) << ", which the case does not name";
+  if (!c.rules.empty() && c.expect.close.closes == close_expectation::who::target) {
+    EXPECT_FALSE(failures.empty()) << c.id << " names a rule, but the reference failed on none";
+  }
 }
 
 std::string case_name(const ::testing::TestParamInfo<const case_def*>& info) {

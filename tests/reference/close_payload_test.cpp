@@ -14,8 +14,11 @@ namespace {
 using bytes = std::vector<std::uint8_t>;
 
 bytes body(std::uint16_t code, std::string_view reason = {}) {
-  bytes out{static_cast<std::uint8_t>(code >> 8), static_cast<std::uint8_t>(code & 0xFF)};
-  out.insert(out.end(), reason.begin(), reason.end());
+  bytes out;
+  out.reserve(2 + reason.size());
+  out.push_back(static_cast<std::uint8_t>(code >> 8));
+  out.push_back(static_cast<std::uint8_t>(code & 0xFF));
+  for (char ch : reason) out.push_back(static_cast<std::uint8_t>(ch));
   return out;
 }
 

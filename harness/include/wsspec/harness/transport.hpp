@@ -7,6 +7,7 @@
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -37,7 +38,10 @@ net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::ui
                                                        std::string& why);
 
 // An in-memory transport whose peer is a reference connection echoing every message.
+// `on_failure` hears each rule the reference failed the connection (or refused the handshake)
+// for: what a case checks, as the reference sees it.
 std::unique_ptr<transport> make_reference_peer(net::any_io_executor executor,
-                                               ref::connection_config config);
+                                               ref::connection_config config,
+                                               std::function<void(ref::error)> on_failure = {});
 
 }  // namespace wsspec::harness
