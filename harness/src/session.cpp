@@ -12,11 +12,13 @@
 #include <optional>
 #include <random>
 
+#include "wsspec/harness/observer.hpp"
+#include "wsspec/harness/plan.hpp"
+#include "wsspec/harness/recorder.hpp"
 #include "wsspec/reference/close_code.hpp"
 #include "wsspec/reference/frame_decoder.hpp"
 #include "wsspec/reference/handshake.hpp"
 #include "wsspec/reference/mask.hpp"
-#include "wsspec/reference/utf8_validator.hpp"
 
 namespace wsspec::harness {
 
@@ -26,16 +28,7 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
-constexpr std::size_t entry_log_cap = 2048;        // bytes kept per logged entry
-constexpr std::size_t total_log_cap = 256 * 1024;  // raw bytes kept per case
-constexpr std::size_t control_cap = 4096;          // control payload kept (125 is the limit)
-constexpr std::size_t max_entries = 20000;         // log entries per case
-constexpr std::size_t max_violations = 256;        // rule violations recorded per case
-constexpr std::size_t max_messages = 200000;       // messages and pongs recorded per case
-constexpr std::size_t max_pending = 1 << 20;       // bytes queued for a target that does not read
-// A performance case sends many alike frames: its log keeps only their start.
-constexpr std::size_t max_entries_performance = 512;
-constexpr std::size_t total_log_cap_performance = 16 * 1024;
+constexpr std::size_t max_pending = 1 << 20;  // bytes queued for a target that does not read
 
 // A wake-up for a single waiter: it sleeps until notified or until its deadline.
 class signal {
@@ -110,7 +103,9 @@ class runner_state {
         t_(t),
         cfg_(cfg),
         tr_(out),
+        rec_(out, c.performance ? performance_limits() : recorder_limits{}),
         self_(ref::peer_of(cfg.target)),
+        observer_(rec_, self_, cfg.max_message_size),
         rx_signal_(ex),
         tx_signal_(ex),
         drained_signal_(ex),
@@ -119,11 +114,6 @@ class runner_state {
         rng_(cfg.seed ^ std::hash<std::string>{}(c.id)) {
     start_ = clock_type::now();
     budget_deadline_ = start_ + scaled(c.budget);
-    ref::decoder_config dc;
-    dc.receiver = self_;
-    dc.observer = true;
-    dc.max_frame_size = cfg.max_message_size;
-    decoder_ = ref::frame_decoder(dc);
   }
 
   net::awaitable<void> run() {
@@ -137,7 +127,7 @@ class runner_state {
     if (tr_.handshake_complete && !ended()) {
       if (!leftover_.empty()) {
         auto bytes = std::move(leftover_);
-        on_bytes(bytes);
+        react(observer_.feed(bytes, now()));
       }
       co_await (reader() && writer() && driver());
     }
@@ -157,48 +147,9 @@ class runner_state {
   bool over_budget() const { return clock_type::now() >= budget_deadline_; }
 
   // ----- the log ----------------------------------------------------------------------------
-  entry& log(entry_kind k, std::string text) {
-    // A target that floods frames cannot grow the log without bound: past the cap, the bulky
-    // kinds of entry are dropped (one note says so) and the rest is still recorded.
-    const bool bulky = k == entry_kind::tx_bytes || k == entry_kind::rx_bytes ||
-                       k == entry_kind::tx_frame || k == entry_kind::rx_frame ||
-                       k == entry_kind::rx_message;
-    const std::size_t cap = c_.performance ? max_entries_performance : max_entries;
-    if (tr_.entries.size() >= cap + (bulky ? 0 : cap / 10)) {
-      scratch_ = entry{};
-      return scratch_;
-    }
-    if (bulky && tr_.entries.size() + 1 == cap) {
-      entry note;
-      note.at = now();
-      note.text = c_.performance ? "the log stops here: a performance case logs only its start"
-                                 : "the log stops here: the target sent more than it can hold";
-      tr_.entries.push_back(std::move(note));
-      scratch_ = entry{};
-      return scratch_;
-    }
-    entry e;
-    e.at = now();
-    e.kind = k;
-    e.text = std::move(text);
-    tr_.entries.push_back(std::move(e));
-    return tr_.entries.back();
-  }
-  void log_bytes(entry& e, std::span<const std::uint8_t> bytes) {
-    e.size = bytes.size();
-    std::size_t keep = std::min(bytes.size(), entry_log_cap);
-    const std::size_t total = c_.performance ? total_log_cap_performance : total_log_cap;
-    keep = std::min(keep, total - std::min(total, logged_));
-    e.bytes.assign(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(keep));
-    logged_ += keep;
-  }
-  void violation(ref::error e, std::string detail) {
-    if (tr_.violations.size() >= max_violations) return;
-    auto& en = log(entry_kind::violation,
-                   std::string(ref::describe(e)) + (detail.empty() ? "" : ": " + detail));
-    en.violations.add(e);
-    tr_.violations.emplace_back(e, std::move(detail));
-  }
+  entry& log(entry_kind k, std::string text) { return rec_.log(k, std::move(text), now()); }
+  void log_bytes(entry& e, std::span<const std::uint8_t> bytes) { rec_.keep_bytes(e, bytes); }
+  void violation(ref::error e, std::string detail) { rec_.violation(e, std::move(detail), now()); }
 
   bool ended() const { return tr_.peer_eof_at || tr_.reset_at || tcp_closed_; }
   bool target_ended() const { return tr_.close || tr_.peer_eof_at || tr_.reset_at; }
@@ -396,11 +347,8 @@ class runner_state {
     const bool we_client = self_ == ref::role::client;
     const int tx_bits = we_client ? p.client_max_window_bits : p.server_max_window_bits;
     const bool tx_reset = we_client ? p.client_no_context_takeover : p.server_no_context_takeover;
-    const int rx_bits = we_client ? p.server_max_window_bits : p.client_max_window_bits;
-    const bool rx_reset = we_client ? p.server_no_context_takeover : p.client_no_context_takeover;
     deflater_ = std::make_unique<ref::deflater>(tx_bits, tx_reset);
-    inflater_ = std::make_unique<ref::inflater>(rx_bits, rx_reset, cfg_.max_message_size);
-    decoder_.set_allowed_rsv(0x4);
+    observer_.agree(p);
   }
 
   // ----- sending ----------------------------------------------------------------------------
@@ -545,176 +493,30 @@ class runner_state {
       auto& e = log(entry_kind::rx_bytes, std::to_string(n) + " bytes");
       log_bytes(e, std::span<const std::uint8_t>(buf.data(), n));
       tr_.rx_bytes += n;
-      on_bytes(std::span<std::uint8_t>(buf.data(), n));
+      react(observer_.feed(std::span<std::uint8_t>(buf.data(), n), now()));
       rx_signal_.notify();
     }
   }
 
-  void on_bytes(std::span<std::uint8_t> data) {
-    while (!rx_dead_) {
-      const auto r = decoder_.decode(data);
-      data = data.subspan(r.consumed);
-      switch (r.status) {
-        case ref::decode_status::need_more:
-          return;
-        case ref::decode_status::error:
-          violation(r.err, "wsspec cannot read further frames");
-          rx_dead_ = true;
-          return;
-        case ref::decode_status::header:
-          on_header();
-          break;
-        case ref::decode_status::payload:
-          on_payload(r.payload, r.frame_complete);
-          break;
+  // Answers what a conforming endpoint answers: a Ping with a Pong carrying the same data
+  // (RFC 6455 §5.5.2), unless the target pings faster than it reads the answers; a Close with a
+  // Close echoing a valid status code, or 1002 for an invalid Close (RFC 6455 §5.5.1).
+  void react(const std::vector<observed_control>& controls) {
+    for (const auto& c : controls) {
+      if (tr_.close_sent_at || stop_) return;
+      if (c.what == observed_control::kind::ping) {
+        if (pending_.size() >= max_pending) continue;
+        wire_frame f;
+        f.opcode = 0xA;
+        f.payload = payload_spec::bytes(c.payload);
+        std::vector<std::uint8_t> bytes;
+        append_frame(f, bytes, nullptr);
+        queue(std::move(bytes));
+      } else {
+        queue_close(
+            c.valid ? c.code : std::optional<std::uint16_t>(ref::close_code::protocol_error), {},
+            std::nullopt);
       }
-    }
-  }
-
-  void on_header() {
-    const ref::frame_header& h = decoder_.header();
-    auto& e = log(entry_kind::rx_frame,
-                  ref::opcode_name(h.opcode) + " frame, " + std::to_string(h.length) + " bytes");
-    e.header = h;
-    e.violations = decoder_.violations();
-    e.size = h.length;
-    rx_entry_ = &e == &scratch_ ? static_cast<std::size_t>(-1) : tr_.entries.size() - 1;
-    ++frames_seen_;
-    decoder_.violations().for_each([&](ref::error err) {
-      if (tr_.violations.size() < max_violations)
-        tr_.violations.emplace_back(err, "frame " + std::to_string(frames_seen_));
-    });
-    frame_is_control_ = ref::is_control(h.opcode);
-    if (frame_is_control_) {
-      // RFC 6455 §1.4: after its Close frame "a peer does not send any further data".
-      if (tr_.close) ++tr_.control_after_close;
-      control_.clear();
-      control_op_ = h.opcode;
-      return;
-    }
-    // RFC 6455 §5.5.1: no data frame after a Close frame.
-    if (tr_.close) violation(ref::error::frame_after_close, "");
-    if (h.opcode == 0) {
-      // RFC 6455 §5.4: a continuation frame continues a started message.
-      if (!in_message_) violation(ref::error::unexpected_continuation, "");
-    } else {
-      // RFC 6455 §5.4: a new message does not start before the previous one ends.
-      if (in_message_) violation(ref::error::expected_continuation, "");
-      in_message_ = true;
-      msg_ = observed_message{};
-      msg_.opcode = h.opcode;
-      msg_.digest = payload_digest(nullptr, 0);
-      msg_.compressed = h.rsv1 && inflater_ != nullptr;
-      utf8_.reset();
-      utf8_flagged_ = false;
-    }
-    msg_fin_ = h.fin;
-  }
-
-  void consume_message_bytes(std::span<const std::uint8_t> bytes) {
-    msg_.digest = payload_digest(bytes.data(), bytes.size(), msg_.digest);
-    msg_.length += bytes.size();
-    if (msg_.opcode != 1 || utf8_.failed()) return;
-    utf8_.feed(bytes);
-    // RFC 6455 §8.1: text is UTF-8. Flagged at the first byte that cannot be, so a message the
-    // target never finishes is judged too.
-    if (utf8_.failed()) {
-      msg_.valid_utf8 = false;
-      utf8_flagged_ = true;
-      violation(ref::error::invalid_utf8, "the target sent text that is not UTF-8");
-    }
-  }
-
-  void on_payload(std::span<const std::uint8_t> chunk, bool complete) {
-    if (rx_entry_ < tr_.entries.size()) {
-      auto& e = tr_.entries[rx_entry_];
-      const std::size_t room = entry_log_cap - std::min(entry_log_cap, e.bytes.size());
-      const std::size_t keep = std::min(room, chunk.size());
-      e.bytes.insert(e.bytes.end(), chunk.begin(),
-                     chunk.begin() + static_cast<std::ptrdiff_t>(keep));
-    }
-    if (frame_is_control_) {
-      const std::size_t keep = std::min(chunk.size(), control_cap - control_.size());
-      control_.insert(control_.end(), chunk.begin(),
-                      chunk.begin() + static_cast<std::ptrdiff_t>(keep));
-      if (complete) on_control();
-      return;
-    }
-    if (!in_message_) return;
-    if (msg_.compressed && !inflate_failed_) {
-      inflated_.clear();
-      if (auto err = inflater_->decompress(chunk, complete && msg_fin_, inflated_)) {
-        violation(*err, "in a compressed message");
-        inflate_failed_ = true;
-      }
-      consume_message_bytes(inflated_);
-    } else if (!msg_.compressed) {
-      consume_message_bytes(chunk);
-    }
-    if (complete && msg_fin_) {
-      in_message_ = false;
-      inflate_failed_ = false;
-      if (msg_.opcode == 1 && !utf8_.complete() && !utf8_flagged_) {
-        msg_.valid_utf8 = false;
-        violation(ref::error::invalid_utf8, "the target's text message ends inside a character");
-      }
-      msg_.at = now();
-      if (tr_.messages.size() < max_messages) tr_.messages.push_back(msg_);
-      log(entry_kind::rx_message,
-          ref::opcode_name(msg_.opcode) + " message, " + std::to_string(msg_.length) + " bytes");
-    }
-  }
-
-  void on_control() {
-    switch (control_op_) {
-      case 0x9: {
-        ++tr_.pings;
-        // RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data (unless the target
-        // sends pings faster than it reads the answers).
-        if (!tr_.close_sent_at && !stop_ && pending_.size() < max_pending) {
-          wire_frame f;
-          f.opcode = 0xA;
-          f.payload = payload_spec::bytes(control_);
-          std::vector<std::uint8_t> bytes;
-          append_frame(f, bytes, nullptr);
-          queue(std::move(bytes));
-        }
-        return;
-      }
-      case 0xA:
-        if (tr_.pongs.size() < max_messages) {
-          tr_.pongs.push_back(control_);
-          tr_.pong_at.push_back(now());
-        }
-        return;
-      case 0x8: {
-        if (tr_.close) return;
-        observed_close oc;
-        oc.at = now();
-        if (control_.size() >= 2) {
-          oc.code = static_cast<std::uint16_t>(control_[0] << 8 | control_[1]);
-          oc.reason.assign(control_.begin() + 2, control_.end());
-        }
-        auto parsed = ref::parse_close_payload(control_);
-        if (!parsed) {
-          oc.problem = parsed.err();
-          violation(parsed.err(), "in the target's Close frame");
-        }
-        tr_.close = oc;
-        log(entry_kind::rx_close,
-            oc.code ? "Close " + std::to_string(*oc.code) + " " + oc.reason : "Close, no code");
-        if (!tr_.close_sent_at && !stop_) {
-          // RFC 6455 §5.5.1: answer a Close with a Close, echoing a valid status code.
-          if (!parsed) {
-            queue_close(ref::close_code::protocol_error, {}, std::nullopt);
-          } else {
-            queue_close(oc.code, {}, std::nullopt);
-          }
-        }
-        return;
-      }
-      default:
-        return;
     }
   }
 
@@ -724,17 +526,6 @@ class runner_state {
     while (!done() && !ended() && clock_type::now() < deadline) {
       co_await rx_signal_.wait_until(deadline);
     }
-  }
-
-  std::pair<std::size_t, std::size_t> expected_counts() const {
-    std::size_t m = 0, p = 0;
-    for (const auto& o : c_.expect.outcomes) {
-      std::size_t om = 0, op = 0;
-      for (const auto& ev : o.events) (ev.what == expected_event::kind::message ? om : op)++;
-      m = std::max(m, om);
-      p = std::max(p, op);
-    }
-    return {m, p};
   }
 
   net::awaitable<void> run_step(const step& s) {
@@ -822,28 +613,25 @@ class runner_state {
       co_await run_step(s);
     }
     in_steps_ = false;
-    const auto& close = c_.expect.close;
-    if (close.closes == close_expectation::who::target) {
+    const case_ending ending = plan_ending(c_);
+    if (ending.until == case_ending::wait::target_ends) {
       co_await wait_for(budget_deadline_, [&] { return target_ended(); });
       if (!target_ended() && !ended()) {
         log(entry_kind::timeout, "the target did not close the connection");
         tr_.budget_expired = over_budget();
       }
     } else {
-      const auto [m, p] = expected_counts();
-      co_await wait_for(budget_deadline_, [&] {
-        return target_ended() || (tr_.messages.size() >= m && tr_.pongs.size() >= p);
-      });
-      if (!target_ended() && !(tr_.messages.size() >= m && tr_.pongs.size() >= p)) {
+      const auto arrived = [&] {
+        return tr_.messages.size() >= ending.messages && tr_.pongs.size() >= ending.pongs;
+      };
+      co_await wait_for(budget_deadline_, [&] { return target_ended() || arrived(); });
+      if (!target_ended() && !arrived()) {
         log(entry_kind::timeout, "the expected messages did not all arrive");
         tr_.budget_expired = over_budget();
       }
     }
     if (!tr_.close_sent_at && !ended() && !write_failed_) {
-      queue_close(close.closes == close_expectation::who::target
-                      ? std::optional<std::uint16_t>(ref::close_code::going_away)
-                      : std::optional<std::uint16_t>(ref::close_code::normal),
-                  {}, std::nullopt);
+      queue_close(ending.close_code, {}, std::nullopt);
       co_await flush();
     }
     // The closing handshake: the target answers our Close, and (testing a server) closes TCP
@@ -866,10 +654,11 @@ class runner_state {
 
   const case_def& c_;
   transport& t_;
-  entry scratch_;
   session_config cfg_;
   transcript& tr_;
+  recorder rec_;
   ref::role self_;
+  observer observer_;
   signal rx_signal_;
   signal tx_signal_;
   signal drained_signal_;
@@ -878,33 +667,17 @@ class runner_state {
   std::mt19937_64 rng_;
   clock_type::time_point start_;
   clock_type::time_point budget_deadline_;
-  ref::frame_decoder decoder_;
   std::optional<ref::deflate_offer> offer_;
   std::vector<ref::extension> offered_extensions_;
   std::unique_ptr<ref::deflater> deflater_;
-  std::unique_ptr<ref::inflater> inflater_;
   std::vector<std::uint8_t> leftover_;
   std::vector<std::uint8_t> pending_;
-  std::vector<std::uint8_t> control_;
-  std::vector<std::uint8_t> inflated_;
-  std::uint8_t control_op_ = 0;
-  bool frame_is_control_ = false;
-  bool in_message_ = false;
-  bool msg_fin_ = false;
-  bool inflate_failed_ = false;
-  observed_message msg_;
-  ref::utf8_validator utf8_;
-  std::size_t rx_entry_ = static_cast<std::size_t>(-1);
-  std::size_t frames_seen_ = 0;
-  std::size_t logged_ = 0;
   std::uint64_t queued_total_ = 0;
   std::uint64_t written_total_ = 0;
   bool write_failed_ = false;
   bool stop_ = false;
   bool tcp_closed_ = false;
-  bool rx_dead_ = false;
   bool in_steps_ = false;
-  bool utf8_flagged_ = false;
 };
 
 }  // namespace

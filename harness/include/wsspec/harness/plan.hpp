@@ -1,0 +1,28 @@
+// How a session ends a case, decided from the case alone: what it waits for after the case's
+// steps, and the Close it sends if the target has not ended the connection by then. The session
+// runs this plan; it does not read the expectation itself.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "wsspec/harness/case.hpp"
+
+namespace wsspec::harness {
+
+struct case_ending {
+  enum class wait : std::uint8_t {
+    target_ends,  // the target must fail or close the connection itself
+    events,       // the target's messages and pongs arrive (or it ends the connection)
+  };
+  wait until = wait::events;
+  std::size_t messages = 0;  // with wait::events: the most any acceptable outcome lists
+  std::size_t pongs = 0;
+  // wsspec's Close when the wait is over: 1001 (going away) when the target was to close and
+  // did not, 1000 otherwise.
+  std::uint16_t close_code = 1000;
+};
+
+case_ending plan_ending(const case_def& c);
+
+}  // namespace wsspec::harness
