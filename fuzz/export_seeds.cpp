@@ -34,7 +34,7 @@
 #include "fuzz_support.hpp"
 #include "wsspec/harness/case.hpp"
 #include "wsspec/harness/catalogue.hpp"
-#include "wsspec/harness/session.hpp"
+#include "wsspec/harness/opening_handshake.hpp"
 #include "wsspec/harness/wire_frame.hpp"
 #include "wsspec/reference/connection.hpp"
 #include "wsspec/reference/handshake.hpp"
@@ -75,17 +75,13 @@ class sender {
     const harness::handshake_spec& hs = c_.handshake;
     std::array<std::uint8_t, 16> nonce{};
     for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
-    const std::string key = ref::key_for_nonce(nonce);
-    std::vector<ref::extension> offered = hs.extensions;
-    if (hs.offer_deflate) {
-      ref::deflate_offer offer;
-      offer.client_max_window_bits_present = true;
-      offered.insert(offered.begin(), ref::to_extension(offer));
-      // The reference server's answer, with its default policy.
-      if (auto agreed = ref::negotiate_deflate(offered, ref::deflate_server_policy{}))
+    const auto request = harness::plan_request(hs, host_header, resource, nonce);
+    // The reference server's answer, with its default policy.
+    if (request.deflate) {
+      if (auto agreed = ref::negotiate_deflate(request.offered, ref::deflate_server_policy{}))
         agree(agreed->params);
     }
-    t.head = build_case_request(hs, host_header, resource, key, offered);
+    t.head = request.text;
     for (const auto& f : hs.frames_with_request) append_frame(f, t.frames);
     run_steps(t);
     return t;

@@ -13,6 +13,7 @@
 #include <random>
 
 #include "wsspec/harness/observer.hpp"
+#include "wsspec/harness/opening_handshake.hpp"
 #include "wsspec/harness/plan.hpp"
 #include "wsspec/harness/recorder.hpp"
 #include "wsspec/reference/close_code.hpp"
@@ -45,41 +46,6 @@ class signal {
  private:
   net::steady_timer timer_;
 };
-
-bool header_iequals(const ref::header_field& f, std::string_view name) {
-  return ref::iequals(f.name, name);
-}
-
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  if (from.empty()) return;
-  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-    s.replace(at, from.size(), to);
-}
-
-// The Sec-WebSocket-Key the request actually carries (its first such field): a case may send
-// a malformed key on purpose, and a server answers whatever key it read (RFC 6455 §4.2.2).
-std::optional<std::string> key_in_request(std::string_view request) {
-  constexpr std::string_view name = "sec-websocket-key";
-  while (!request.empty()) {
-    const std::size_t eol = request.find('\n');
-    std::string_view line = request.substr(0, eol);
-    request = eol == std::string_view::npos ? std::string_view{} : request.substr(eol + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) break;
-    const std::size_t colon = line.find(':');
-    if (colon != name.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < name.size() && same; ++i)
-      same = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
-    if (!same) continue;
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    return std::string(value);
-  }
-  return std::nullopt;
-}
 
 std::string render(const ref::http_head& h) {
   std::string s;
@@ -255,18 +221,9 @@ class runner_state {
     const handshake_spec& hs = c_.handshake;
     std::array<std::uint8_t, 16> nonce{};
     for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
-    const std::string key = ref::key_for_nonce(nonce);
-    offered_extensions_ = hs.extensions;
-    if (hs.offer_deflate) {
-      ref::deflate_offer offer;
-      offer.client_max_window_bits_present = true;
-      offer_ = offer;
-      offered_extensions_.insert(offered_extensions_.begin(), ref::to_extension(offer));
-    }
-    const std::string request =
-        build_case_request(hs, cfg_.host_header, cfg_.resource, key, offered_extensions_);
-    log(entry_kind::handshake_request, request);
-    std::vector<std::uint8_t> bytes(request.begin(), request.end());
+    const planned_request request = plan_request(hs, cfg_.host_header, cfg_.resource, nonce);
+    log(entry_kind::handshake_request, request.text);
+    std::vector<std::uint8_t> bytes(request.text.begin(), request.text.end());
     for (const auto& f : hs.frames_with_request) append_frame(f, bytes, nullptr);
     tr_.handshake_sent = true;
     if (!co_await write_chopped(bytes, hs.chop, hs.pause)) co_return;
@@ -276,36 +233,11 @@ class runner_state {
     tr_.http_status = head->status;
     log(entry_kind::handshake_response, render(*head));
     tr_.peer_head = *head;
-    const std::string sent_key = key_in_request(request).value_or(key);
-    // Everything the request offered, in the built field and in extra field lines alike: the
-    // response is judged against it, and a permessage-deflate offer among it can be agreed.
-    std::vector<ref::extension> offered = offered_extensions_;
-    for (const auto& f : hs.extra_headers) {
-      if (!ref::iequals(f.name, "Sec-WebSocket-Extensions")) continue;
-      if (auto more = ref::parse_extensions(f.value))
-        offered.insert(offered.end(), more->begin(), more->end());
-    }
-    for (const auto& ext : offered) {
-      if (offer_ || ext.name != ref::permessage_deflate_name) continue;
-      if (auto parsed = ref::parse_deflate_offer(ext)) offer_ = *parsed;
-    }
-    auto accepted = ref::validate_response(*head, sent_key, hs.subprotocols, offered);
-    if (!accepted) {
-      tr_.handshake_problem = accepted.err();
-      if (head->status == 101) violation(accepted.err(), "in the 101 response");
-      co_return;
-    }
-    for (const auto& ext : accepted->extensions) {
-      if (ext.name != ref::permessage_deflate_name || !offer_) continue;
-      auto params = ref::accept_deflate_response(ext, *offer_);
-      if (!params) {
-        tr_.handshake_problem = params.err();
-        violation(params.err(), "in the permessage-deflate response");
-        co_return;
-      }
-      agree(*params);
-    }
-    tr_.handshake_complete = true;
+    const judged_response judged = judge_response(*head, request, hs);
+    tr_.handshake_problem = judged.problem;
+    if (judged.violation) violation(*judged.problem, "in the 101 response");
+    if (judged.deflate) agree(*judged.deflate);
+    tr_.handshake_complete = judged.complete;
   }
 
   // ----- the opening handshake, testing a client ----------------------------------------------
@@ -314,32 +246,16 @@ class runner_state {
     if (!head) co_return;
     log(entry_kind::handshake_request, render(*head));
     tr_.peer_head = *head;
-    auto req = ref::validate_request(*head);
-    if (!req) {
-      tr_.handshake_problem = req.err();
-      violation(req.err(), "in the client's request");
-      const std::string rejection = ref::build_rejection(req.err());
-      tr_.http_status = ref::http_status_for(req.err());
-      co_await write_now(
-          {reinterpret_cast<const std::uint8_t*>(rejection.data()), rejection.size()});
-      co_return;
-    }
-    ref::handshake_response resp;
-    resp.accept = ref::accept_for_key(req->key);
-    if (c_.handshake.offer_deflate) {
-      ref::deflate_server_policy policy;
-      if (auto agreed = ref::negotiate_deflate(req->extensions, policy)) {
-        resp.extensions.push_back(agreed->response);
-        agree(agreed->params);
-      }
-    }
-    const std::string response = ref::build_response(resp);
-    log(entry_kind::handshake_response, response);
-    tr_.http_status = 101;
+    const planned_answer answer = answer_request(*head, c_.handshake);
+    tr_.handshake_problem = answer.problem;
+    if (answer.problem) violation(*answer.problem, "in the client's request");
+    if (answer.deflate) agree(*answer.deflate);
+    log(entry_kind::handshake_response, answer.text);
+    tr_.http_status = answer.status;
     if (!co_await write_now(
-            {reinterpret_cast<const std::uint8_t*>(response.data()), response.size()}))
+            {reinterpret_cast<const std::uint8_t*>(answer.text.data()), answer.text.size()}))
       co_return;
-    tr_.handshake_complete = true;
+    tr_.handshake_complete = answer.status == 101;
   }
 
   void agree(const ref::deflate_params& p) {
@@ -667,8 +583,6 @@ class runner_state {
   std::mt19937_64 rng_;
   clock_type::time_point start_;
   clock_type::time_point budget_deadline_;
-  std::optional<ref::deflate_offer> offer_;
-  std::vector<ref::extension> offered_extensions_;
   std::unique_ptr<ref::deflater> deflater_;
   std::vector<std::uint8_t> leftover_;
   std::vector<std::uint8_t> pending_;
@@ -681,38 +595,6 @@ class runner_state {
 };
 
 }  // namespace
-
-std::string build_case_request(const handshake_spec& hs, std::string_view host_header,
-                               std::string_view resource, std::string_view key,
-                               const std::vector<ref::extension>& offered) {
-  if (hs.raw_request) {
-    std::string request = *hs.raw_request;
-    replace_all(request, "{host}", host_header);
-    replace_all(request, "{target}", resource);
-    replace_all(request, "{key}", key);
-    return request;
-  }
-  std::vector<ref::header_field> fields{{"Host", std::string(host_header)},
-                                        {"Upgrade", "websocket"},
-                                        {"Connection", "Upgrade"},
-                                        {"Sec-WebSocket-Key", std::string(key)},
-                                        {"Sec-WebSocket-Version", "13"}};
-  if (!hs.subprotocols.empty()) {
-    std::string list;
-    for (const auto& p : hs.subprotocols) list += (list.empty() ? "" : ", ") + p;
-    fields.push_back({"Sec-WebSocket-Protocol", list});
-  }
-  if (!offered.empty())
-    fields.push_back({"Sec-WebSocket-Extensions", ref::format_extensions(offered)});
-  std::erase_if(fields, [&](const ref::header_field& f) {
-    return std::any_of(hs.omit_headers.begin(), hs.omit_headers.end(),
-                       [&](const std::string& n) { return header_iequals(f, n); });
-  });
-  for (const auto& f : hs.extra_headers) fields.push_back(f);
-  std::string request = "GET " + std::string(resource) + " HTTP/1.1\r\n";
-  for (const auto& f : fields) request += f.name + ": " + f.value + "\r\n";
-  return request + "\r\n";
-}
 
 net::awaitable<void> run_session(const case_def& c, transport& t, session_config config,
                                  transcript& out) {

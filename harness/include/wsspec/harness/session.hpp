@@ -29,13 +29,6 @@ struct session_config {
   double time_scale = 1.0;
 };
 
-// The opening request a case sends (RFC 6455 §4.1): a valid request built from the spec's
-// fields, or its raw request with {host}, {target} and {key} expanded. `offered` are the
-// extensions offered (permessage-deflate first when the spec offers it).
-std::string build_case_request(const handshake_spec& hs, std::string_view host_header,
-                               std::string_view resource, std::string_view key,
-                               const std::vector<ref::extension>& offered);
-
 // Runs `c` on a connected transport. Never throws for anything the target does.
 net::awaitable<transcript> run_session(const case_def& c, transport& t, session_config config);
 // The same, recording into `out` as it goes: when the caller abandons the session (a hard
