@@ -147,7 +147,8 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
       (hx.expect == handshake_expectation::outcome::either && !accepted)) {
     if (accepted) {
       r.behavior = miss;
-      r.reasons.push_back("the target accepted a handshake it must reject");
+      r.reasons.push_back(
+          {"handshake_not_rejected", miss, "the target accepted a handshake it must reject"});
       go_on = false;
       return;
     }
@@ -157,28 +158,32 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
     if (t.http_status == 0) {
       worsen(r.behavior, miss);
       r.reasons.push_back(
-          "the target sent no HTTP response with an error status (RFC 6455 §4.2.1: it MUST "
-          "return one, such as 400 Bad Request)");
+          {"no_rejection_response", miss,
+           "the target sent no HTTP response with an error status (RFC 6455 §4.2.1: it MUST "
+           "return one, such as 400 Bad Request)"});
       return;
     }
     if (t.http_status < 400 || t.http_status > 599) {
       worsen(r.behavior, miss);
-      r.reasons.push_back("the target answered HTTP " + std::to_string(t.http_status) +
-                          ", which is not an error status (RFC 6455 §4.2.1)");
+      r.reasons.push_back({"rejection_not_an_error", miss,
+                           "the target answered HTTP " + std::to_string(t.http_status) +
+                               ", which is not an error status (RFC 6455 §4.2.1)"});
       return;
     }
     const bool listed = hx.statuses.empty() || std::find(hx.statuses.begin(), hx.statuses.end(),
                                                          t.http_status) != hx.statuses.end();
     if (!listed) {
       worsen(r.behavior, should_unmet(c.lvl));
-      r.reasons.push_back("rejected with HTTP " + std::to_string(t.http_status) +
-                          ", not the status the RFC names");
+      r.reasons.push_back({"rejection_status", should_unmet(c.lvl),
+                           "rejected with HTTP " + std::to_string(t.http_status) +
+                               ", not the status the RFC names"});
     }
     if (hx.require_version_header) {
       if (!t.peer_head || !names_version_13(*t.peer_head)) {
         worsen(r.behavior, miss);
         r.reasons.push_back(
-            "the rejection does not carry Sec-WebSocket-Version: 13 (RFC 6455 §4.4)");
+            {"version_header_missing", miss,
+             "the rejection does not carry Sec-WebSocket-Version: 13 (RFC 6455 §4.4)"});
       }
     }
     return;
@@ -191,30 +196,33 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
     std::string why = "the target did not complete a valid opening handshake";
     if (t.http_status) why += " (HTTP " + std::to_string(t.http_status) + ")";
     if (t.handshake_problem) why += ": " + std::string(ref::describe(*t.handshake_problem));
-    r.reasons.push_back(why);
+    r.reasons.push_back({"handshake_failed", r.behavior, why});
     return;
   }
   if (hx.subprotocol) {
     const std::string* got = t.peer_head ? t.peer_head->find("Sec-WebSocket-Protocol") : nullptr;
     if (hx.subprotocol->empty() && got) {
       worsen(r.behavior, miss);
-      r.reasons.push_back("the target selected subprotocol '" + *got + "' although none should be");
+      r.reasons.push_back(
+          {"unexpected_subprotocol", miss,
+           "the target selected subprotocol '" + *got + "' although none should be"});
     } else if (!hx.subprotocol->empty() && (!got || *got != *hx.subprotocol)) {
       worsen(r.behavior, miss);
-      r.reasons.push_back("the target did not select subprotocol '" + *hx.subprotocol + "'");
+      r.reasons.push_back({"subprotocol_not_selected", miss,
+                           "the target did not select subprotocol '" + *hx.subprotocol + "'"});
     }
   }
   if (hx.no_extensions && t.peer_head && t.peer_head->find("Sec-WebSocket-Extensions")) {
     worsen(r.behavior, miss);
-    r.reasons.push_back("the target accepted an extension it should have declined");
+    r.reasons.push_back({"extension_not_declined", miss,
+                         "the target accepted an extension it should have declined"});
   }
   go_on = true;
 }
 
 // RFC 6455 §11.3.2 and §11.3.4: Sec-WebSocket-Extensions and Sec-WebSocket-Protocol "MUST NOT
 // appear more than once in an HTTP response".
-void judge_response_fields(const transcript& t, verdict& behavior,
-                           std::vector<std::string>& reasons) {
+void judge_response_fields(const transcript& t, verdict& behavior, std::vector<finding>& reasons) {
   if (!t.peer_head || t.http_status != 101) return;
   for (const char* name : {"Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"}) {
     const auto lines =
@@ -222,9 +230,10 @@ void judge_response_fields(const transcript& t, verdict& behavior,
                       [&](const ref::header_field& f) { return ref::iequals(f.name, name); });
     if (lines > 1) {
       worsen(behavior, verdict::failed);
-      reasons.push_back(std::string("the response carries ") + name + " in " +
-                        std::to_string(lines) +
-                        " field lines (RFC 6455 §11.3: it MUST NOT appear more than once)");
+      reasons.push_back({"duplicate_response_field", verdict::failed,
+                         std::string("the response carries ") + name + " in " +
+                             std::to_string(lines) +
+                             " field lines (RFC 6455 §11.3: it MUST NOT appear more than once)"});
     }
   }
 }
@@ -259,53 +268,64 @@ bool answers_stimulus_as_valid(const transcript& t) {
 // A case whose target must Fail the WebSocket Connection (RFC 6455 §7.1.7): it must close it
 // (the case's level), and SHOULD do so with a Close frame carrying an appropriate code.
 void judge_failure(const case_def& c, const transcript& t, verdict& behavior,
-                   std::vector<std::string>& reasons) {
+                   std::vector<finding>& reasons) {
   const auto& ce = c.expect.close;
   if (!target_ended_in_time(t)) {
     // RFC 6455 §5.5.1: a Close frame (the stimulus) MUST be answered, whatever the case's level.
     const bool close_unanswered = t.close_sent_by_step && !t.close;
-    worsen(behavior, close_unanswered ? verdict::failed : unmet(c.lvl));
-    reasons.push_back(close_unanswered ? "the target neither failed the connection nor answered "
-                                         "wsspec's Close frame"
-                                       : "the target did not fail the connection");
+    const verdict v = close_unanswered ? verdict::failed : unmet(c.lvl);
+    worsen(behavior, v);
+    reasons.push_back(close_unanswered
+                          ? finding{"close_not_answered", v,
+                                    "the target neither failed the connection nor "
+                                    "answered wsspec's Close frame"}
+                          : finding{"did_not_fail", v, "the target did not fail the connection"});
     return;
   }
   if (answers_stimulus_as_valid(t)) {
     worsen(behavior, unmet(c.lvl));
     reasons.push_back(
-        "the target answered wsspec's invalid Close frame as a valid one (Close " +
-        (t.close->code ? std::to_string(*t.close->code) : std::string("without code")) +
-        ") instead of failing the connection");
+        {"answered_invalid_close_as_valid", unmet(c.lvl),
+         "the target answered wsspec's invalid Close frame as a valid one (Close " +
+             (t.close->code ? std::to_string(*t.close->code) : std::string("without code")) +
+             ") instead of failing the connection"});
     return;
   }
   if (!t.close) {
     worsen(behavior, should_unmet(c.lvl));
-    reasons.push_back(std::string("the target failed the connection by ") +
-                      (t.reset_at && !t.peer_eof_at ? "a reset" : "closing TCP") +
-                      " without a Close frame (RFC 6455 §7.1.7: it SHOULD send a Close frame with "
-                      "an appropriate status code)");
+    reasons.push_back(
+        {"no_close_frame", should_unmet(c.lvl),
+         std::string("the target failed the connection by ") +
+             (t.reset_at && !t.peer_eof_at ? "a reset" : "closing TCP") +
+             " without a Close frame (RFC 6455 §7.1.7: it SHOULD send a Close frame with an "
+             "appropriate status code)"});
     return;
   }
   if (!t.close->code || t.close->problem) return;  // judged as the close verdict / a violation
   if (!ce.codes.empty() &&
       std::find(ce.codes.begin(), ce.codes.end(), *t.close->code) == ce.codes.end()) {
     worsen(behavior, should_unmet(c.lvl));
-    reasons.push_back("the target failed the connection with " + std::to_string(*t.close->code) +
-                      " (" + std::string(ref::close_code::describe(*t.close->code)) +
-                      "), not an appropriate code (RFC 6455 §7.1.7, §7.4.1: it SHOULD send one)");
+    reasons.push_back(
+        {"wrong_close_code", should_unmet(c.lvl),
+         "the target failed the connection with " + std::to_string(*t.close->code) + " (" +
+             std::string(ref::close_code::describe(*t.close->code)) +
+             "), not an appropriate code (RFC 6455 §7.1.7, §7.4.1: it SHOULD send one)"});
   }
 }
 
-close_verdict judge_close(const case_def& c, const transcript& t, case_result& r) {
+// `gives` is the behavior verdict a close that is not OK gives the case; each finding carries it.
+close_verdict judge_close(const case_def& c, const transcript& t, verdict gives, case_result& r) {
   const auto& ce = c.expect.close;
   const bool closed_first = ce.closes == close_expectation::who::target ? target_ended_in_time(t)
                                                                         : target_closed_first(t);
   if (ce.closes == close_expectation::who::harness && closed_first) {
-    r.reasons.push_back("the target ended the connection although it had no reason to");
+    r.reasons.push_back({"unexpected_close", gives,
+                         "the target ended the connection although it had no reason to"});
     return close_verdict::failed;
   }
   if (ce.closes == close_expectation::who::target && !closed_first) {
-    r.reasons.push_back("the target did not close the connection; wsspec had to");
+    r.reasons.push_back(
+        {"target_did_not_close", gives, "the target did not close the connection; wsspec had to"});
     return close_verdict::failed;
   }
   if (!t.close) {
@@ -314,35 +334,41 @@ close_verdict judge_close(const case_def& c, const transcript& t, case_result& r
     if (ce.allow_drop && (closed_first || (ce.closes == close_expectation::who::harness &&
                                            (t.peer_eof_at || t.reset_at))))
       return close_verdict::ok;
-    r.reasons.push_back(t.close_sent_at ? "the target did not answer wsspec's Close frame"
-                                        : "the target closed TCP without a Close frame");
+    r.reasons.push_back(
+        t.close_sent_at
+            ? finding{"close_not_answered", gives, "the target did not answer wsspec's Close frame"}
+            : finding{"no_close_frame", gives, "the target closed TCP without a Close frame"});
     return close_verdict::unclean;
   }
   if (t.close->problem) {
-    r.reasons.push_back("the target's Close frame is invalid: " +
-                        std::string(ref::describe(*t.close->problem)));
+    r.reasons.push_back(
+        {"invalid_close_frame", gives,
+         "the target's Close frame is invalid: " + std::string(ref::describe(*t.close->problem))});
     return close_verdict::wrong_code;
   }
   if (t.close->code && !ce.codes.empty() &&
       std::find(ce.codes.begin(), ce.codes.end(), *t.close->code) == ce.codes.end()) {
-    r.reasons.push_back("the target closed with " + std::to_string(*t.close->code) + " (" +
-                        std::string(ref::close_code::describe(*t.close->code)) +
-                        "), not an expected code");
+    r.reasons.push_back({"wrong_close_code", gives,
+                         "the target closed with " + std::to_string(*t.close->code) + " (" +
+                             std::string(ref::close_code::describe(*t.close->code)) +
+                             "), not an expected code"});
     return close_verdict::wrong_code;
   }
   if (ce.require_clean) {
     if (!t.close_sent_at) {
-      r.reasons.push_back("wsspec never sent its Close frame");
+      r.reasons.push_back({"close_never_sent", gives, "wsspec never sent its Close frame"});
       return close_verdict::unclean;
     }
     if (c.roles != role_set::client && !t.peer_eof_at && t.reset_at) {
-      r.reasons.push_back("the connection was reset instead of closed");
+      r.reasons.push_back(
+          {"connection_reset", gives, "the connection was reset instead of closed"});
       return close_verdict::unclean;
     }
     if (!t.peer_eof_at && !t.reset_at) {
       r.reasons.push_back(
-          "after the closing handshake the server did not close the TCP connection (RFC 6455 "
-          "§7.1.1: the server SHOULD close it first)");
+          {"server_kept_tcp_open", gives,
+           "after the closing handshake the server did not close the TCP connection (RFC 6455 "
+           "§7.1.1: the server SHOULD close it first)"});
       return close_verdict::unclean;
     }
   }
@@ -440,7 +466,7 @@ case_result evaluate(const case_def& c, const transcript& t) {
   if (!t.harness_error.empty()) {
     r.behavior = verdict::error;
     r.close = close_verdict::error;
-    r.reasons.push_back("wsspec fault: " + t.harness_error);
+    r.reasons.push_back({"harness_fault", verdict::error, "wsspec fault: " + t.harness_error});
     return r;
   }
   if (!t.connected) {
@@ -448,10 +474,10 @@ case_result evaluate(const case_def& c, const transcript& t) {
     // reached later stopped serving during the run (it crashed, or hangs): its failure.
     r.behavior = verdict::failed;
     r.close = close_verdict::failed;
-    r.reasons.push_back(
-        "the target could not be reached (it accepted connections when the run "
-        "started): " +
-        t.connect_error);
+    r.reasons.push_back({"unreachable", verdict::failed,
+                         "the target could not be reached (it accepted connections when the run "
+                         "started): " +
+                             t.connect_error});
     return r;
   }
 
@@ -471,7 +497,7 @@ case_result evaluate(const case_def& c, const transcript& t) {
     std::string why = "the opening handshake failed";
     if (t.http_status) why += " (HTTP " + std::to_string(t.http_status) + ")";
     if (t.handshake_problem) why += ": " + std::string(ref::describe(*t.handshake_problem));
-    r.reasons.push_back(why);
+    r.reasons.push_back({"handshake_failed", verdict::failed, why});
     return r;
   } else {
     r.behavior = verdict::ok;
@@ -498,7 +524,8 @@ case_result evaluate(const case_def& c, const transcript& t) {
       worsen(behavior, matched->result);
     } else {
       worsen(behavior, unmet(c.lvl));
-      r.reasons.push_back("the target's messages are not as expected");
+      r.reasons.push_back(
+          {"unexpected_messages", unmet(c.lvl), "the target's messages are not as expected"});
     }
   }
   if (ex.close.closes == close_expectation::who::target) judge_failure(c, t, behavior, r.reasons);
@@ -507,9 +534,9 @@ case_result evaluate(const case_def& c, const transcript& t) {
     const auto ended = t.target_ended_at();
     if (mark != t.marks.end() && ended && *ended > mark->second) {
       worsen(behavior, verdict::non_strict);
-      r.reasons.push_back(
-          "the target failed the connection only after more data arrived (not "
-          "fast: RFC 6455 §8.1 fails at the first invalid byte)");
+      r.reasons.push_back({"not_fail_fast", verdict::non_strict,
+                           "the target failed the connection only after more data arrived (not "
+                           "fast: RFC 6455 §8.1 fails at the first invalid byte)"});
     }
   }
   for (const auto& forbidden : ex.forbidden_pongs) {
@@ -517,8 +544,9 @@ case_result evaluate(const case_def& c, const transcript& t) {
     if (std::find(t.pongs.begin(), t.pongs.end(), body) != t.pongs.end()) {
       worsen(behavior, unmet(c.lvl));
       r.reasons.push_back(
-          "the target answered a Ping sent after the frame it must fail on (RFC 6455 §7.1.7: no "
-          "more data is processed after that)");
+          {"forbidden_pong", unmet(c.lvl),
+           "the target answered a Ping sent after the frame it must fail on (RFC 6455 §7.1.7: no "
+           "more data is processed after that)"});
     }
   }
   for (const auto& due : ex.pongs_before) {
@@ -530,30 +558,35 @@ case_result evaluate(const case_def& c, const transcript& t) {
     if (at && mark != t.marks.end() && *at > mark->second) {
       worsen(behavior, unmet(c.lvl));
       r.reasons.push_back(
-          "the Pong came only after the fragmented message went on (RFC 6455 §5.4: control "
-          "frames MAY be injected in the middle of a fragmented message; §5.5.2: a Pong is sent "
-          "as soon as is practical)");
+          {"late_pong", unmet(c.lvl),
+           "the Pong came only after the fragmented message went on (RFC 6455 §5.4: control "
+           "frames MAY be injected in the middle of a fragmented message; §5.5.2: a Pong is sent "
+           "as soon as is practical)"});
     }
   }
   if (t.control_after_close > 0) {
     worsen(behavior, verdict::informational);
-    r.reasons.push_back(std::to_string(t.control_after_close) +
-                        " control frame(s) after the target's own Close (RFC 6455 §1.4: after a "
-                        "Close \"a peer does not send any further data\")");
+    r.reasons.push_back({"control_after_close", verdict::informational,
+                         std::to_string(t.control_after_close) +
+                             " control frame(s) after the target's own Close (RFC 6455 §1.4: "
+                             "after a Close \"a peer does not send any further data\")"});
   }
   for (const auto& [err, detail] : t.violations) {
     worsen(behavior, verdict::failed);
-    r.reasons.push_back("the target broke a rule: " + std::string(ref::describe(err)) +
-                        (detail.empty() ? "" : " (" + detail + ")"));
+    r.reasons.push_back({"target_violation", verdict::failed,
+                         "the target broke a rule: " + std::string(ref::describe(err)) +
+                             (detail.empty() ? "" : " (" + detail + ")")});
   }
   r.behavior = behavior;
-  r.close = judge_close(c, t, r);
-  if (ex.close.decides_behavior && r.close != close_verdict::ok) {
-    // RFC 6455 §5.5.1: "If an endpoint receives a Close frame and did not previously send a
-    // Close frame, the endpoint MUST send a Close frame in response", whatever the case's level.
-    const bool unanswered = !t.close && t.close_sent_at;
-    worsen(r.behavior, unanswered ? verdict::failed : unmet(c.lvl));
-  }
+  // A close that is not OK gives the behavior a verdict only when the case's close decides it.
+  // RFC 6455 §5.5.1: "If an endpoint receives a Close frame and did not previously send a Close
+  // frame, the endpoint MUST send a Close frame in response", whatever the case's level.
+  const bool unanswered = !t.close && t.close_sent_at;
+  const verdict close_gives = !ex.close.decides_behavior ? verdict::ok
+                              : unanswered               ? verdict::failed
+                                                         : unmet(c.lvl);
+  r.close = judge_close(c, t, close_gives, r);
+  if (r.close != close_verdict::ok) worsen(r.behavior, close_gives);
   // An informational case informs about a choice the RFC leaves open; it never softens a
   // violation or an unmet requirement.
   if (ex.informational && r.behavior == verdict::ok) r.behavior = verdict::informational;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -240,16 +239,8 @@ bool is_problem(const case_result& r) {
          !(r.close == close_verdict::ok || r.close == close_verdict::informational);
 }
 
-bool is_failure(const case_result& r, bool strict) {
-  return breaks_gate(r, strict) || r.behavior == verdict::error;
-}
-
 std::string plural(std::size_t n, const std::string& noun) {
   return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
-
-std::string section_label(const case_result& r) {
-  return r.rfc + " §" + r.section;
 }
 
 // The rows of the matrix: every case id of any agent, in the first agent's order, then ids only
@@ -299,7 +290,9 @@ std::string csp_hash() {
 
 class writer {
  public:
-  writer(const report& r, std::ostream& out) : r_(r), out_(out), l_(lay_out(r)) {}
+  writer(const report& r, std::ostream& out) : r_(r), out_(out), l_(lay_out(r)) {
+    for (const auto& a : r.agents) summaries_.push_back(summarize(a));
+  }
 
   void write() {
     head();
@@ -334,9 +327,8 @@ class writer {
 
   void banner() {
     std::size_t gate = 0, total = 0;
-    for (const auto& a : r_.agents) {
-      const summary s = summarize(a);
-      gate += s.gate_failures;
+    for (const auto& s : summaries_) {
+      gate += s.gate_failures + s.errors;
       total += s.total;
     }
     out_ << "<header class=\"top\"><h1>wsspec conformance report</h1><p>" << r_.agents.size()
@@ -382,73 +374,71 @@ class writer {
             "<thead><tr><th>Agent</th>";
     for (verdict v : verdict_order) out_ << "<th class=\"num\">" << look(v).label << "</th>";
     out_ << "<th class=\"num\">Close not OK</th><th>Gate</th></tr></thead>\n<tbody>\n";
-    for (const auto& a : r_.agents) {
-      const summary s = summarize(a);
-      out_ << "<tr data-agent-summary><td><strong>" << esc(a.info.agent) << "</strong></td>";
+    for (std::size_t a = 0; a < r_.agents.size(); ++a) {
+      const summary& s = summaries_[a];
+      out_ << "<tr data-agent-summary><td><strong>" << esc(r_.agents[a].info.agent)
+           << "</strong></td>";
       for (verdict v : verdict_order) {
-        const auto it = s.behavior.find(std::string(to_string(v)));
-        const std::size_t n = it == s.behavior.end() ? 0 : it->second;
+        const std::size_t n = s.count(v);
         out_ << "<td class=\"n " << (n ? look(v).css : "zero") << "\">" << n << "</td>";
       }
-      std::size_t close_bad = 0;
-      for (const auto& res : a.results)
-        if (res.close != close_verdict::ok && res.close != close_verdict::informational)
-          ++close_bad;
+      const std::size_t close_bad = s.close_not_ok();
       out_ << "<td class=\"n " << (close_bad ? "c-unclean" : "zero") << "\">" << close_bad
-           << "</td><td>"
-           << (s.gate_failures ? "<span class=\"gate-fail\">" +
-                                     plural(s.gate_failures, a.info.strict ? "MUST/SHOULD failure"
-                                                                           : "MUST failure") +
-                                     "</span>"
-                               : std::string("<span class=\"gate-pass\">passed</span>"))
-           << "</td></tr>\n";
+           << "</td><td>" << gate_cell(s) << "</td></tr>\n";
     }
     out_ << "</tbody></table>\n";
   }
 
+  // An agent's gate: passed, or what failed it.
+  static std::string gate_cell(const summary& s) {
+    if (!s.gate_failures && !s.errors) return "<span class=\"gate-pass\">passed</span>";
+    std::string why;
+    if (s.gate_failures)
+      why = plural(s.gate_failures, s.strict ? "MUST/SHOULD failure" : "MUST failure");
+    if (s.errors) why += (why.empty() ? "" : ", ") + plural(s.errors, "case") + " in ERROR";
+    return "<span class=\"gate-fail\">" + why + "</span>";
+  }
+
   // A stacked bar and the non-zero counts of one group of results.
-  void bar(const std::vector<const case_result*>& group) {
-    std::map<verdict, std::size_t> n;
-    for (const auto* res : group) ++n[res->behavior];
+  void bar(const tally& group) {
     out_ << "<div class=\"grp\"><div class=\"bar\">";
     for (verdict v : verdict_order) {
-      if (!n[v]) continue;
+      const std::size_t n = group.count(v);
+      if (!n) continue;
       // Tenths of a percent, written without the stream's locale.
-      const std::size_t permille = n[v] * 1000 / group.size();
+      const std::size_t permille = n * 1000 / group.total;
       out_ << "<span class=\"" << look(v).css << "\" style=\"width:" << permille / 10 << "."
            << permille % 10 << "%\"></span>";
     }
     out_ << "</div><span class=\"counts\">";
     bool first = true;
     for (verdict v : verdict_order) {
-      if (!n[v]) continue;
-      out_ << (first ? "" : " · ") << n[v] << " " << look(v).label;
+      const std::size_t n = group.count(v);
+      if (!n) continue;
+      out_ << (first ? "" : " · ") << n << " " << look(v).label;
       first = false;
     }
     out_ << "</span></div>";
   }
 
+  // A row per group that has cases: how many cases (of any agent) it holds, and a bar of each
+  // agent's counts in it.
   void breakdown_table(const char* title, const std::vector<std::string>& labels,
-                       const std::function<std::size_t(const case_result&)>& group_of) {
+                       const std::function<std::size_t(const row&)>& group_of,
+                       const std::function<const tally*(const summary&, std::size_t)>& counts) {
     out_ << "<h3>" << title
          << "</h3>\n<div class=\"scroll\"><table class=\"groups\">\n<thead><tr><th>" << title
          << "</th><th class=\"num\">Cases</th>";
     for (const auto& a : r_.agents) out_ << "<th class=\"agent\">" << esc(a.info.agent) << "</th>";
     out_ << "</tr></thead>\n<tbody>\n";
     for (std::size_t g = 0; g < labels.size(); ++g) {
-      std::vector<std::vector<const case_result*>> per(r_.agents.size());
-      std::size_t cases = 0;
-      for (const auto& rw : l_.rows) {
-        if (group_of(*rw.meta) != g) continue;
-        ++cases;
-        for (std::size_t a = 0; a < r_.agents.size(); ++a)
-          if (rw.per_agent[a]) per[a].push_back(rw.per_agent[a]);
-      }
+      const auto cases = std::count_if(l_.rows.begin(), l_.rows.end(),
+                                       [&](const row& rw) { return group_of(rw) == g; });
       if (!cases) continue;
       out_ << "<tr><td>" << esc(labels[g]) << "</td><td class=\"num\">" << cases << "</td>";
-      for (const auto& group : per) {
+      for (const auto& s : summaries_) {
         out_ << "<td>";
-        if (!group.empty()) bar(group);
+        if (const tally* t = counts(s, g); t && t->total) bar(*t);
         out_ << "</td>";
       }
       out_ << "</tr>\n";
@@ -457,12 +447,20 @@ class writer {
   }
 
   void breakdown() {
-    std::unordered_map<std::string, std::size_t> section_index;
-    for (std::size_t i = 0; i < l_.sections.size(); ++i) section_index[l_.sections[i]] = i;
-    breakdown_table("Section", l_.sections,
-                    [&](const case_result& res) { return section_index.at(section_label(res)); });
-    breakdown_table("Level", {"MUST", "SHOULD", "MAY"},
-                    [](const case_result& res) { return static_cast<std::size_t>(res.lvl); });
+    breakdown_table(
+        "Section", l_.sections, [](const row& rw) { return rw.section; },
+        [&](const summary& s, std::size_t g) -> const tally* {
+          for (const auto& [label, t] : s.sections)
+            if (label == l_.sections[g]) return &t;
+          return nullptr;
+        });
+    breakdown_table(
+        "Level", {"MUST", "SHOULD", "MAY"},
+        [](const row& rw) { return static_cast<std::size_t>(rw.meta->lvl); },
+        [](const summary& s, std::size_t g) -> const tally* {
+          const auto it = s.levels.find(static_cast<level>(g));
+          return it == s.levels.end() ? nullptr : &it->second;
+        });
     out_ << "</section>\n";
   }
 
@@ -503,7 +501,7 @@ class writer {
         if (!rw.per_agent[a]) continue;
         if (!verdicts.empty()) verdicts.push_back(' ');
         verdicts.append(look(rw.per_agent[a]->behavior).css);
-        failed = failed || is_failure(*rw.per_agent[a], r_.agents[a].info.strict);
+        failed = failed || is_gate_failure(*rw.per_agent[a], r_.agents[a].info.strict);
       }
       out_ << "<tr data-row=\"" << i << "\" data-section=\"s" << rw.section << "\" data-level=\""
            << to_string(rw.meta->lvl) << "\" data-verdicts=\"" << verdicts << "\" data-failed=\""
@@ -561,15 +559,20 @@ class writer {
       out_ << "<dt>Note</dt><dd>" << esc(res.note, text_cap, true) << "</dd>\n";
     out_ << "<dt>Verdict</dt><dd><span class=\"pill " << look(res.behavior).css << "\">"
          << to_string(res.behavior) << "</span> " << to_string(res.lvl) << " requirement"
-         << (is_failure(res, info.strict) ? ", <span class=\"gate-fail\">breaks the gate</span>"
-                                          : "")
+         << (is_gate_failure(res, info.strict)
+                 ? ", <span class=\"gate-fail\">breaks the gate</span>"
+                 : "")
          << "</dd>\n";
     out_ << "<dt>Expected</dt><dd>" << esc(res.expected, text_cap) << "</dd>\n";
     out_ << "<dt>Actual</dt><dd>" << esc(res.actual, text_cap) << "</dd>\n";
     if (!res.reasons.empty()) {
-      out_ << "<dt>Reasons</dt><dd><ul>";
-      for (std::size_t k = 0; k < res.reasons.size() && k < reasons_shown; ++k)
-        out_ << "<li>" << esc(res.reasons[k]) << "</li>";
+      out_ << "<dt>Findings</dt><dd><ul>";
+      for (std::size_t k = 0; k < res.reasons.size() && k < reasons_shown; ++k) {
+        const finding& f = res.reasons[k];
+        out_ << "<li><span class=\"lvl\" title=\"the verdict this finding alone gives\">"
+             << to_string(f.level) << "</span> <code>" << esc(f.code, 200) << "</code> "
+             << esc(f.text) << "</li>";
+      }
       if (res.reasons.size() > reasons_shown)
         out_ << "<li class=\"muted\">and " << res.reasons.size() - reasons_shown << " more</li>";
       out_ << "</ul></dd>\n";
@@ -767,6 +770,7 @@ class writer {
   const report& r_;
   std::ostream& out_;
   layout l_;
+  std::vector<summary> summaries_;  // one per agent
   std::size_t rows_used_ = 0;
 };
 

@@ -10,6 +10,8 @@ using namespace harness;
 
 namespace {
 
+constexpr int oldest_schema_version = 1;  // the oldest results.json read_json still reads
+
 template <class E, std::size_t N>
 E from_word(const std::string& word, const E (&values)[N], std::string_view what) {
   for (E v : values)
@@ -224,7 +226,10 @@ transcript read_transcript(const json& j) {
 }
 
 json result_json(const case_result& r) {
-  json reasons = r.reasons;
+  json reasons = json::array();
+  for (const auto& f : r.reasons)
+    reasons.push_back(
+        {{"code", f.code}, {"level", std::string(to_string(f.level))}, {"text", f.text}});
   return {{"id", r.id},
           {"rfc", r.rfc},
           {"section", r.section},
@@ -244,7 +249,22 @@ json result_json(const case_result& r) {
           {"transcript", transcript_json(r.log)}};
 }
 
-case_result read_result(const json& j) {
+// Schema 1 wrote each reason as a string: it becomes a finding with the code "finding" at the
+// case's behavior verdict.
+std::vector<finding> read_reasons(const json& j, int version, verdict behavior) {
+  std::vector<finding> out;
+  for (const auto& f : j) {
+    if (version == 1)
+      out.push_back({"finding", behavior, f.get<std::string>()});
+    else
+      out.push_back({f.at("code").get<std::string>(),
+                     from_word(f.at("level").get<std::string>(), all_verdicts, "verdict"),
+                     f.at("text").get<std::string>()});
+  }
+  return out;
+}
+
+case_result read_result(const json& j, int version) {
   case_result r;
   r.id = j.at("id").get<std::string>();
   r.rfc = j.at("rfc").get<std::string>();
@@ -256,7 +276,7 @@ case_result read_result(const json& j) {
   r.note = j.at("note").get<std::string>();
   r.behavior = from_word(j.at("behavior").get<std::string>(), all_verdicts, "verdict");
   r.close = from_word(j.at("behavior_close").get<std::string>(), all_close, "close verdict");
-  r.reasons = j.at("reasons").get<std::vector<std::string>>();
+  r.reasons = read_reasons(j.at("reasons"), version, r.behavior);
   r.expected = j.at("expected").get<std::string>();
   r.actual = j.at("actual").get<std::string>();
   if (!j.at("remote_close_code").is_null())
@@ -331,7 +351,8 @@ void write_json(const report& r, std::ostream& out) {
                        {{"total", s.total},
                         {"behavior", s.behavior},
                         {"close", s.close},
-                        {"gate_failures", s.gate_failures}}},
+                        {"gate_failures", s.gate_failures},
+                        {"errors", s.errors}}},
                       {"results", results}});
   }
   const json doc = {{"schema_version", schema_version}, {"agents", agents}};
@@ -347,14 +368,14 @@ report read_json(std::istream& in) {
     throw std::runtime_error(std::string("not JSON: ") + e.what());
   }
   try {
-    if (doc.at("schema_version").get<int>() != schema_version)
-      throw std::runtime_error("unsupported schema_version " +
-                               std::to_string(doc["schema_version"].get<int>()));
+    const int version = doc.at("schema_version").get<int>();
+    if (version < oldest_schema_version || version > schema_version)
+      throw std::runtime_error("unsupported schema_version " + std::to_string(version));
     report r;
     for (const auto& a : doc.at("agents")) {
       agent_report ar;
       ar.info = read_info(a.at("run"));
-      for (const auto& res : a.at("results")) ar.results.push_back(read_result(res));
+      for (const auto& res : a.at("results")) ar.results.push_back(read_result(res, version));
       r.agents.push_back(std::move(ar));
     }
     return r;

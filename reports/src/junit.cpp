@@ -18,8 +18,8 @@ constexpr std::size_t body_cap = 2048;    // bytes of each text in a failure's b
 enum class outcome { passed, failed, error, skipped };
 
 outcome outcome_of(const case_result& r, bool strict) {
-  if (r.behavior == verdict::error || r.close == close_verdict::error) return outcome::error;
-  if (breaks_gate(r, strict)) return outcome::failed;
+  if (is_error(r)) return outcome::error;
+  if (is_gate_failure(r, strict)) return outcome::failed;
   if (r.behavior == verdict::unimplemented) return outcome::skipped;
   return outcome::passed;
 }
@@ -60,7 +60,7 @@ std::string content(std::string_view s, std::size_t cap = body_cap) {
 }
 
 std::string message(const case_result& r) {
-  std::string first = r.reasons.empty() ? r.actual : r.reasons.front();
+  const std::string& first = r.reasons.empty() ? r.actual : r.reasons.front().text;
   return std::string(to_string(r.behavior)) + " (close " + std::string(to_string(r.close)) +
          "): " + first;
 }
@@ -78,7 +78,10 @@ void body(std::ostream& out, const case_result& r) {
       out << ", reason \"" << content(r.remote_close_reason, 256) << "\"";
     out << "\n";
   }
-  for (const auto& reason : r.reasons) out << "- " << content(reason) << "\n";
+  if (!r.reasons.empty()) out << "findings:\n";
+  for (const auto& f : r.reasons)
+    out << "- " << to_string(f.level) << " " << content(f.code, 200) << ": " << content(f.text)
+        << "\n";
 }
 
 struct suite {

@@ -1,6 +1,6 @@
 #include "wsspec/reports/markdown.hpp"
 
-#include <map>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -13,7 +13,8 @@ namespace {
 using namespace harness;
 
 constexpr std::size_t failures_listed = 50;  // per agent
-constexpr std::size_t reason_cap = 200;      // bytes of one reason
+constexpr std::size_t reason_cap = 200;      // bytes of one finding
+constexpr std::size_t findings_listed = 10;  // per case
 
 constexpr verdict verdict_order[] = {
     verdict::ok,     verdict::non_strict, verdict::informational, verdict::unimplemented,
@@ -23,46 +24,63 @@ std::string md(std::string_view s, std::size_t cap = reason_cap) {
   return text::markdown(text::clip(text::visible(s), cap));
 }
 
-std::size_t count(const summary& s, verdict v) {
-  const auto it = s.behavior.find(std::string(to_string(v)));
-  return it == s.behavior.end() ? 0 : it->second;
+// An identifier (a case id, a finding's code) in a code span when it is a plain word of letters,
+// digits and . / _ -; anything else is escaped like any other text.
+std::string word(std::string_view s) {
+  const bool plain =
+      !s.empty() && s.size() <= reason_cap && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '/' || c == '_' || c == '-';
+      });
+  return plain ? "`" + std::string(s) + "`" : md(s);
+}
+
+// Every finding of a case, one per line of its table cell.
+std::string findings(const case_result& r) {
+  if (r.reasons.empty()) return md(r.actual);
+  std::string out;
+  for (std::size_t i = 0; i < r.reasons.size() && i < findings_listed; ++i) {
+    const finding& f = r.reasons[i];
+    if (i) out += "<br>";
+    out += std::string(to_string(f.level)) + " " + word(f.code) + " " + md(f.text);
+  }
+  if (r.reasons.size() > findings_listed)
+    out += "<br>and " + std::to_string(r.reasons.size() - findings_listed) + " more";
+  return out;
+}
+
+std::string gate_line(const agent_report& a, const summary& s) {
+  const std::string what = a.info.strict ? "MUST/SHOULD" : "MUST";
+  std::string line = s.gate_failures || s.errors ? "**Gate failed**: " : "**Gate passed**: ";
+  line += s.gate_failures ? std::to_string(s.gate_failures) + " " + what +
+                                (s.gate_failures == 1 ? " failure" : " failures")
+                          : "no " + what + " failures";
+  line += " in " + std::to_string(s.total) + " cases against " + md(a.info.target) + " (" +
+          std::to_string(a.info.wall_ms) + " ms)";
+  if (s.errors)
+    line += "; " + std::to_string(s.errors) + (s.errors == 1 ? " case" : " cases") +
+            " ended in ERROR (a fault of wsspec, not of the target)";
+  return line + ".";
 }
 
 void agent_summary(const agent_report& a, std::ostream& out) {
   const summary s = summarize(a);
-  out << "### " << md(a.info.agent) << "\n\n";
-  out << (s.gate_failures ? "**Gate failed**: " + std::to_string(s.gate_failures) +
-                                (a.info.strict ? " MUST/SHOULD" : " MUST") +
-                                (s.gate_failures == 1 ? " failure" : " failures")
-                          : std::string("**Gate passed**: no ") +
-                                (a.info.strict ? "MUST/SHOULD" : "MUST") + " failures")
-      << " in " << s.total << " cases against " << md(a.info.target) << " (" << a.info.wall_ms
-      << " ms).\n\n";
+  out << "### " << md(a.info.agent) << "\n\n" << gate_line(a, s) << "\n\n";
 
   out << "| Verdict | Cases |\n| --- | ---: |\n";
   for (verdict v : verdict_order)
-    if (const std::size_t n = count(s, v)) out << "| " << to_string(v) << " | " << n << " |\n";
+    if (const std::size_t n = s.count(v)) out << "| " << to_string(v) << " | " << n << " |\n";
   out << "\n";
 
-  // Sections in order of first appearance.
-  std::vector<std::string> order;
-  std::map<std::string, std::map<verdict, std::size_t>> per;
-  for (const auto& r : a.results) {
-    const std::string label = r.rfc + " §" + r.section;
-    if (!per.count(label)) order.push_back(label);
-    ++per[label][r.behavior];
-  }
   out << "| Section | Cases |";
   for (verdict v : verdict_order) out << " " << to_string(v) << " |";
   out << "\n| --- | ---: |";
   for (std::size_t i = 0; i < std::size(verdict_order); ++i) out << " ---: |";
   out << "\n";
-  for (const auto& label : order) {
-    std::size_t total = 0;
-    for (const auto& [v, n] : per[label]) total += n;
-    out << "| " << md(label) << " | " << total << " |";
+  for (const auto& [label, t] : s.sections) {
+    out << "| " << md(label) << " | " << t.total << " |";
     for (verdict v : verdict_order) {
-      const std::size_t n = per[label][v];
+      const std::size_t n = t.count(v);
       out << " " << (n ? std::to_string(n) : "") << " |";
     }
     out << "\n";
@@ -71,24 +89,19 @@ void agent_summary(const agent_report& a, std::ostream& out) {
 
   std::vector<const case_result*> failed;
   for (const auto& r : a.results)
-    if (breaks_gate(r, a.info.strict) || r.behavior == verdict::error) failed.push_back(&r);
+    if (is_gate_failure(r, s.strict)) failed.push_back(&r);
   if (failed.empty()) return;
-  out << "**Failed cases**\n\n";
+  out << "**Failed cases**\n\n| Case | Verdict | Close | Findings |\n| --- | --- | --- | --- |\n";
   for (std::size_t i = 0; i < failed.size() && i < failures_listed; ++i) {
     const auto& r = *failed[i];
-    const std::string why = r.reasons.empty() ? r.actual : r.reasons.front();
-    // A code span shows its content literally; only a backtick could end it early.
-    std::string id = text::clip(text::visible(r.id), reason_cap);
-    for (char& c : id)
-      if (c == '`') c = '\'';
-    out << "- `" << id << "`";
+    out << "| " << word(r.id);
     if (!r.autobahn.empty()) out << " (Autobahn " << md(r.autobahn) << ")";
-    out << " " << to_string(r.behavior) << ", close " << to_string(r.close) << ": " << md(why)
-        << "\n";
+    out << " | " << to_string(r.behavior) << " | " << to_string(r.close) << " | " << findings(r)
+        << " |\n";
   }
-  if (failed.size() > failures_listed)
-    out << "- and " << failed.size() - failures_listed << " more (see the HTML report)\n";
   out << "\n";
+  if (failed.size() > failures_listed)
+    out << "And " << failed.size() - failures_listed << " more (see the HTML report).\n\n";
 }
 
 }  // namespace

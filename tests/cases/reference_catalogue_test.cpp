@@ -26,7 +26,7 @@ std::vector<const case_def*> server_cases() {
 // the RFC leaves open.
 void expect_pass(const case_result& r) {
   std::string why;
-  for (const auto& reason : r.reasons) why += "\n  - " + reason;
+  for (const auto& reason : r.reasons) why += "\n  - " + reason.text;
   const bool informational =
       r.behavior == verdict::informational && r.close == close_verdict::informational;
   EXPECT_TRUE((r.behavior == verdict::ok && r.close == close_verdict::ok) || informational)

@@ -196,7 +196,7 @@ TEST(Evaluator, TargetsOwnViolationFailsAnyCase) {
   const auto r = evaluate(echo_case(), t);
   EXPECT_EQ(r.behavior, verdict::failed);
   ASSERT_FALSE(r.reasons.empty());
-  EXPECT_NE(r.reasons.back().find("masked"), std::string::npos);
+  EXPECT_NE(r.reasons.back().text.find("masked"), std::string::npos);
 }
 
 TEST(Evaluator, ServerThatDoesNotCloseTcpIsUnclean) {
@@ -221,7 +221,7 @@ TEST(Evaluator, TargetThatStopsAcceptingConnectionsFails) {
   const auto r = evaluate(echo_case(), t);
   EXPECT_EQ(r.behavior, verdict::failed);
   EXPECT_EQ(r.close, close_verdict::failed);
-  EXPECT_NE(r.reasons.front().find("refused"), std::string::npos);
+  EXPECT_NE(r.reasons.front().text.find("refused"), std::string::npos);
 }
 
 TEST(Evaluator, HarnessFaultIsAnErrorNeverAFailure) {
@@ -362,9 +362,10 @@ TEST(Evaluator, FailFastJudgesWhenTheTargetClosed) {
   never.peer_eof_at = micros(3200);
   const auto r = evaluate(c, never);
   EXPECT_EQ(r.behavior, verdict::failed);
-  EXPECT_EQ(std::count_if(r.reasons.begin(), r.reasons.end(),
-                          [](const std::string& s) { return s.find("only after") != s.npos; }),
-            0);
+  EXPECT_EQ(
+      std::count_if(r.reasons.begin(), r.reasons.end(),
+                    [](const finding& f) { return f.text.find("only after") != f.text.npos; }),
+      0);
 }
 
 TEST(Evaluator, InformationalCaseInformsOnlyWhenNothingWasBroken) {
@@ -736,6 +737,88 @@ TEST(Evaluator, CloseNotAnsweredFailsWhateverTheCaseLevel) {
   EXPECT_EQ(evaluate(c, t).behavior, verdict::non_strict);
   t.close.reset();
   EXPECT_EQ(evaluate(c, t).behavior, verdict::failed);
+}
+
+// ----- findings ------------------------------------------------------------------------------
+
+// Whether `r` holds a finding with `code` at `level`.
+bool has_finding(const case_result& r, std::string_view code, verdict level) {
+  return std::any_of(r.reasons.begin(), r.reasons.end(), [&](const finding& f) {
+    return f.code == code && f.level == level && !f.text.empty();
+  });
+}
+
+TEST(Evaluator, EveryFindingNamesItsCodeAndTheVerdictItGives) {
+  // A target that ignores the frame it must fail on.
+  auto silent = opened();
+  silent.close_sent_at = micros(3000);
+  silent.harness_closed_first = true;
+  silent.close = observed_close{1000, "", std::nullopt, micros(3100)};
+  silent.peer_eof_at = micros(3200);
+  auto r = evaluate(fail_case(), silent);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_finding(r, "did_not_fail", verdict::failed));
+  EXPECT_TRUE(
+      has_finding(evaluate(fail_case(level::should), silent), "did_not_fail", verdict::non_strict));
+  // A target that fails the connection with a code the case does not name.
+  auto wrong = opened();
+  target_fails(wrong, 1011);
+  r = evaluate(fail_case(), wrong);
+  EXPECT_EQ(r.behavior, verdict::non_strict);
+  EXPECT_TRUE(has_finding(r, "wrong_close_code", verdict::non_strict));
+  // Or without a Close frame at all.
+  auto dropped = opened();
+  dropped.peer_eof_at = micros(50);
+  EXPECT_TRUE(has_finding(evaluate(fail_case(), dropped), "no_close_frame", verdict::non_strict));
+  // A wrong echo and the target's own violation, each with its code.
+  auto t = opened();
+  t.messages.push_back(message(1, "Hellx"));
+  clean_close(t);
+  t.violations.emplace_back(ref::error::masked_server_frame, "frame 1");
+  r = evaluate(echo_case(), t);
+  EXPECT_TRUE(has_finding(r, "unexpected_messages", verdict::failed));
+  EXPECT_TRUE(has_finding(r, "target_violation", verdict::failed));
+  // A close finding gives the behavior nothing unless the case's close decides it.
+  auto open_tcp = opened();
+  open_tcp.messages.push_back(message(1, "Hello"));
+  clean_close(open_tcp);
+  open_tcp.peer_eof_at.reset();
+  EXPECT_TRUE(has_finding(evaluate(echo_case(), open_tcp), "server_kept_tcp_open", verdict::ok));
+  auto unanswered = opened();
+  clean_close(unanswered, 1002);
+  unanswered.close.reset();
+  EXPECT_TRUE(has_finding(evaluate(close_case(1012, false), unanswered), "close_not_answered",
+                          verdict::failed));
+  // A rejection without the version header, a fault of wsspec, and a target that went away.
+  transcript hs;
+  hs.connected = true;
+  hs.http_status = 426;
+  EXPECT_TRUE(
+      has_finding(evaluate(reject_case(true), hs), "version_header_missing", verdict::failed));
+  auto fault = opened();
+  fault.harness_error = "bug";
+  EXPECT_TRUE(has_finding(evaluate(echo_case(), fault), "harness_fault", verdict::error));
+  transcript gone;
+  gone.connect_error = "refused";
+  EXPECT_TRUE(has_finding(evaluate(echo_case(), gone), "unreachable", verdict::failed));
+}
+
+TEST(Evaluator, NoFindingGivesMoreThanTheVerdict) {
+  // The behavior verdict is at least as severe as every finding's own.
+  auto t = opened();
+  t.messages.push_back(message(1, "Hello"));
+  t.messages.push_back(message(1, "Hello"));
+  t.control_after_close = 2;
+  clean_close(t, 1002);
+  for (const auto& c : {echo_case(), fail_case(), fail_case(level::may)}) {
+    const auto r = evaluate(c, t);
+    ASSERT_FALSE(r.reasons.empty()) << c.id;
+    for (const auto& f : r.reasons) {
+      EXPECT_LE(severity(f.level), severity(r.behavior)) << c.id << ": " << f.code;
+      EXPECT_FALSE(f.code.empty());
+      EXPECT_EQ(f.code.find_first_not_of("abcdefghijklmnopqrstuvwxyz_"), std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -131,8 +131,9 @@ inline agent_report sample_agent(std::string agent, bool second) {
                                   second ? close_verdict::unclean : close_verdict::ok, 12345));
   auto& failed = a.results.back();
   if (second) {
-    failed.reasons = {"the target echoed a frame with RSV1 set instead of failing the connection",
-                      "no Close frame from the target"};
+    failed.reasons = {{"did_not_fail", verdict::failed,
+                       "the target echoed a frame with RSV1 set instead of failing the connection"},
+                      {"close_not_answered", verdict::ok, "no Close frame from the target"}};
     failed.actual = "messages [text 5 B], no Close frame, TCP closed by wsspec";
     failed.remote_close_code.reset();
     failed.log.entries.back() =
@@ -142,17 +143,21 @@ inline agent_report sample_agent(std::string agent, bool second) {
                                   verdict::ok, close_verdict::ok, 2500));
   a.results.push_back(make_result("rfc6455/5.5.2/ping-after-close", "", "5.5.2", level::should,
                                   verdict::non_strict, close_verdict::ok, 900));
-  a.results.back().reasons = {"the target answered a Ping sent after its Close"};
+  a.results.back().reasons = {
+      {"forbidden_pong", verdict::non_strict, "the target answered a Ping sent after its Close"}};
   a.results.push_back(make_result("rfc6455/7.4.1/close-1000-reason", "7.1.1", "7.4.1", level::may,
                                   verdict::informational, close_verdict::informational, 1500));
   a.results.back().note = "RFC 6455 leaves the reason's content to the endpoint.";
   a.results.push_back(make_result("rfc7692/7.2/compressed-text", "12.1.1", "7.2", level::must,
                                   verdict::unimplemented, close_verdict::ok, 800));
   a.results.back().rfc = "RFC 7692";
-  a.results.back().reasons = {"the target declined permessage-deflate"};
+  a.results.back().reasons = {
+      {"extension_declined", verdict::unimplemented, "the target declined permessage-deflate"}};
   a.results.push_back(make_result("rfc6455/10.4/text-16mib", "9.1.6", "10.4", level::must,
                                   second ? verdict::error : verdict::ok, close_verdict::ok, 54321));
-  if (second) a.results.back().reasons = {"wsspec could not write: broken pipe"};
+  if (second)
+    a.results.back().reasons = {
+        {"harness_fault", verdict::error, "wsspec could not write: broken pipe"}};
   return a;
 }
 
@@ -179,9 +184,12 @@ inline report hostile_report() {
                               verdict::failed, close_verdict::failed, 1000);
   c.remote_close_code = 1002;
   c.remote_close_reason = std::string(script_tag) + std::string(img_tag) + invalid_utf8;
-  c.reasons = {"]]><!-- --> &amp; ${x} `code` @everyone [link](http://evil.example) | pipe " +
-                   std::string(script_tag),
-               "the target closed with reason " + c.remote_close_reason};
+  // A results file can be edited by hand: even a finding's code is escaped like target text.
+  c.reasons = {{"unexpected_messages", verdict::failed,
+                "]]><!-- --> &amp; ${x} `code` @everyone [link](http://evil.example) | pipe " +
+                    std::string(script_tag)},
+               {std::string(img_tag) + " | code", verdict::failed,
+                "the target closed with reason " + c.remote_close_reason}};
   c.actual = "Close 1002 " + c.remote_close_reason;
   c.log.entries[2].text = "HTTP/1.1 101 Switching Protocols\r\nServer: " + std::string(script_tag) +
                           "\r\nX-Evil: " + std::string(img_tag) + "\r\nX-Bytes: " + invalid_utf8 +

@@ -47,9 +47,58 @@ TEST(Json, HostileRoundTripIsIdenticalAndValid) {
   EXPECT_EQ(write(back), first);
 }
 
+TEST(Json, EachFindingCarriesItsCodeLevelAndText) {
+  const auto doc = nlohmann::json::parse(write(sample_report()));
+  EXPECT_EQ(doc["schema_version"], 2);
+  const auto& failed = doc["agents"][1]["results"][0];
+  ASSERT_EQ(failed["reasons"].size(), 2u);
+  EXPECT_EQ(failed["reasons"][0],
+            nlohmann::json({{"code", "did_not_fail"},
+                            {"level", "FAILED"},
+                            {"text",
+                             "the target echoed a frame with RSV1 set instead of failing "
+                             "the connection"}}));
+  const auto& summary = doc["agents"][1]["summary"];
+  EXPECT_EQ(summary["gate_failures"], 1);
+  EXPECT_EQ(summary["errors"], 1);
+}
+
+TEST(Json, ReadsSchemaOneWithPlainReasons) {
+  // Schema 1 wrote each reason as a string: it reads as a finding coded "finding" at the case's
+  // behavior verdict.
+  auto doc = nlohmann::json::parse(write(sample_report()));
+  doc["schema_version"] = 1;
+  for (auto& a : doc["agents"]) {
+    a["summary"].erase("errors");
+    for (auto& r : a["results"]) {
+      auto texts = nlohmann::json::array();
+      for (const auto& f : r["reasons"]) texts.push_back(f["text"]);
+      r["reasons"] = texts;
+    }
+  }
+  const report back = read(doc.dump());
+  const auto& failed = back.agents[1].results[0];
+  ASSERT_EQ(failed.reasons.size(), 2u);
+  EXPECT_EQ(failed.reasons[1],
+            (finding{"finding", verdict::failed, "no Close frame from the target"}));
+  EXPECT_EQ(back.agents[1].results[5].reasons.front().level, verdict::error);
+  // Rewritten, it is schema 2.
+  EXPECT_NE(write(back).find("\"schema_version\": 2"), std::string::npos);
+}
+
+TEST(Json, SchemaTwoNeedsStructuredFindings) {
+  auto doc = nlohmann::json::parse(write(sample_report()));
+  doc["agents"][1]["results"][0]["reasons"][0] = "a plain string";
+  EXPECT_THROW(read(doc.dump()), std::runtime_error);
+  doc = nlohmann::json::parse(write(sample_report()));
+  doc["agents"][1]["results"][0]["reasons"][0]["level"] = "BAD";
+  EXPECT_THROW(read(doc.dump()), std::runtime_error);
+}
+
 TEST(Json, RejectsWhatItDidNotWrite) {
   EXPECT_THROW(read("not json"), std::runtime_error);
   EXPECT_THROW(read("{\"schema_version\": 99, \"agents\": []}"), std::runtime_error);
+  EXPECT_THROW(read("{\"schema_version\": 0, \"agents\": []}"), std::runtime_error);
   EXPECT_THROW(read("{\"schema_version\": 1, \"agents\": [{}]}"), std::runtime_error);
 }
 

@@ -80,10 +80,32 @@ TEST(Junit, VerdictsMapToFailureErrorAndSkipped) {
   EXPECT_EQ(count(lax, "<error "), 1u);
   EXPECT_EQ(count(lax, "<skipped "), 2u);
   EXPECT_NE(lax.find("expected: OK: [text 5 B]"), std::string::npos);
-  EXPECT_NE(lax.find("- no Close frame from the target"), std::string::npos);
+  EXPECT_NE(lax.find("- OK close_not_answered: no Close frame from the target"), std::string::npos);
   const std::string strict = render(sample_report(), true);
   EXPECT_EQ(count(strict, "<failure "), 3u);  // and the NON-STRICT results of both agents
   EXPECT_NE(strict.find("type=\"NON-STRICT\""), std::string::npos);
+}
+
+TEST(Junit, AFailureShowsItsFirstFindingAndListsThemAll) {
+  const std::string xml = render(sample_report(), false);
+  const auto at = xml.find(
+      "<failure message=\"FAILED (close UNCLEAN): the target echoed a frame "
+      "with RSV1 set instead of failing the connection\" type=\"FAILED\">");
+  ASSERT_NE(at, std::string::npos);
+  const std::string body = xml.substr(at, xml.find("</failure>", at) - at);
+  EXPECT_NE(body.find("findings:\n- FAILED did_not_fail: the target echoed a frame with RSV1 set "
+                      "instead of failing the connection\n- OK close_not_answered: no Close frame "
+                      "from the target\n"),
+            std::string::npos);
+  // The findings of a case in ERROR too.
+  EXPECT_NE(xml.find("- ERROR harness_fault: wsspec could not write: broken pipe\n</error>"),
+            std::string::npos);
+  // Without findings, the message says what happened.
+  report r = sample_report();
+  r.agents[1].results[0].reasons.clear();
+  EXPECT_NE(render(r, false).find("<failure message=\"FAILED (close UNCLEAN): messages [text 5 B], "
+                                  "no Close frame, TCP closed by wsspec\""),
+            std::string::npos);
 }
 
 TEST(Junit, SampleIsWellFormedAndSchemaValid) {

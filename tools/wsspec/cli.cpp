@@ -231,7 +231,8 @@ void print_failure(std::ostream& out, const case_result& r) {
       << r.requirement.substr(0, 160) << (r.requirement.size() > 160 ? "..." : "") << "\n"
       << "    expected: " << r.expected << "\n"
       << "    actual:   " << r.actual << "\n";
-  for (const auto& reason : r.reasons) out << "    - " << reason << "\n";
+  for (const auto& f : r.reasons)
+    out << "    - " << harness::to_string(f.level) << " " << f.code << ": " << f.text << "\n";
 }
 
 // The totals line of one agent.
@@ -271,13 +272,13 @@ int gate_verdicts(const reports::agent_report& a, const reports::expectations* e
   if (!expect) {
     std::size_t shown = 0;
     for (const auto& r : a.results) {
-      if (!harness::breaks_gate(r, strict) && r.behavior != harness::verdict::error) continue;
+      if (!reports::is_gate_failure(r, strict)) continue;
       if (shown++ == 0) out << "\nFailures:\n";
       print_failure(out, r);
     }
     out << "\n";
     print_summary(out, a);
-    return reports::summarize(a).gate_failures ? exit_failed : exit_ok;
+    return reports::exit_status(reports::summarize(a, strict));
   }
   const auto check = reports::check_expectations(a, *expect, strict);
   if (!check.regressions.empty()) {
@@ -312,20 +313,14 @@ int gate_verdicts(const reports::agent_report& a, const reports::expectations* e
   return check.passed() ? exit_ok : exit_failed;
 }
 
-// How many cases ended in ERROR: a fault of wsspec itself, which no baseline excuses.
-std::size_t harness_errors(const reports::agent_report& a) {
-  return static_cast<std::size_t>(
-      std::count_if(a.results.begin(), a.results.end(),
-                    [](const auto& r) { return r.behavior == harness::verdict::error; }));
-}
-
 // The gate: without expectations, no case may break it; with them, every result must be one the
 // file allows (results better than allowed are reported and pass). A case in ERROR makes the
 // run a harness failure (exit 2): its verdict says nothing about the target.
 int gate(const reports::agent_report& a, const reports::expectations* expect,
          const std::string& expect_path, bool strict, std::ostream& out) {
   const int rc = gate_verdicts(a, expect, expect_path, strict, out);
-  if (const std::size_t n = harness_errors(a)) {
+  // Cases in ERROR are a fault of wsspec itself, which no baseline excuses.
+  if (const std::size_t n = reports::summarize(a, strict).errors) {
     out << "wsspec: " << n << (n == 1 ? " case" : " cases")
         << " ended in ERROR (a fault of wsspec, not of the target); their partial wire logs are "
            "in the report.\n";
@@ -627,13 +622,14 @@ int run_spec(const std::string& path, test_options base, std::ostream& out, std:
   if (rep.agents.empty()) return exit_usage;
   out << "\n";
   if (!write_reports(rep, outdir, base.strict, "", out, err)) return exit_usage;
-  bool failed = false;
+  // The worst status over the agents: a case in ERROR (2) over a gate failure (1).
+  int status = exit_ok;
   for (const auto& a : rep.agents) {
     print_summary(out, a);
-    failed = failed || reports::summarize(a).gate_failures > 0;
+    status = std::max(status, reports::exit_status(reports::summarize(a)));
   }
   if (rc != exit_ok) return rc;
-  return failed ? exit_failed : exit_ok;
+  return status;
 }
 
 int list_cases(const std::vector<std::string>& patterns, bool as_json, std::ostream& out,

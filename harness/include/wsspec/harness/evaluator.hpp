@@ -10,6 +10,16 @@
 
 namespace wsspec::harness {
 
+// One thing the evaluator found about a target. `code` is a stable snake_case word that tools may
+// match on (the same fact always has the same code); `level` is the verdict this finding alone
+// gives the case (OK when it only explains the close verdict); `text` says it in words.
+struct finding {
+  std::string code;
+  verdict level = verdict::ok;
+  std::string text;
+  bool operator==(const finding&) const = default;
+};
+
 struct case_result {
   // What the case checks (copied so that a result stands on its own in a report).
   std::string id;
@@ -23,9 +33,9 @@ struct case_result {
   // The verdicts.
   verdict behavior = verdict::error;
   close_verdict close = close_verdict::error;
-  std::vector<std::string> reasons;  // why, in words, one per finding
-  std::string expected;              // the acceptable outcomes, in words
-  std::string actual;                // what happened, in words
+  std::vector<finding> reasons;  // why, one per finding, in the order they were found
+  std::string expected;          // the acceptable outcomes, in words
+  std::string actual;            // what happened, in words
   std::optional<std::uint16_t> remote_close_code;
   std::string remote_close_reason;
   micros duration{0};

@@ -13,7 +13,8 @@
 namespace wsspec::reports {
 
 void write_json(const report& r, std::ostream& out);
-// Reads what write_json wrote; throws std::runtime_error with a one-line reason otherwise.
+// Reads what write_json writes, and results.json files of every older schema_version; throws
+// std::runtime_error with a one-line reason otherwise.
 report read_json(std::istream& in);
 
 // One result as results.json holds it, for files that carry a single case.

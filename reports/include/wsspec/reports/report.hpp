@@ -5,13 +5,16 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wsspec/harness/evaluator.hpp"
 
 namespace wsspec::reports {
 
-inline constexpr int schema_version = 1;
+// 2: each reason is a finding {"code", "level", "text"}, and the summary counts `errors`.
+// 1: each reason is a string (still read; see read_json).
+inline constexpr int schema_version = 2;
 
 struct run_info {
   std::string tool_version;
@@ -30,13 +33,6 @@ struct run_info {
   bool strict = false;
 };
 
-struct summary {
-  std::map<std::string, std::size_t> behavior;  // verdict word → count
-  std::map<std::string, std::size_t> close;
-  std::size_t total = 0;
-  std::size_t gate_failures = 0;  // cases that break the gate (MUST failed; SHOULD when strict)
-};
-
 struct agent_report {
   run_info info;
   std::vector<harness::case_result> results;  // in catalogue order
@@ -46,6 +42,42 @@ struct report {
   std::vector<agent_report> agents;
 };
 
+// The one place that decides how a result counts. A result fails the gate when it breaks it
+// (harness::breaks_gate: a MUST not met or a failed close, and under `strict` a SHOULD not met),
+// or when either of its verdicts is ERROR: a fault of wsspec, which no report may hide.
+bool is_error(const harness::case_result& r) noexcept;
+bool is_gate_failure(const harness::case_result& r, bool strict) noexcept;
+
+// Counts of one group of results.
+struct tally {
+  std::size_t total = 0;
+  std::map<std::string, std::size_t> behavior;  // verdict word → cases
+  std::map<std::string, std::size_t> close;     // close verdict word → cases
+  std::size_t gate_failures = 0;                // cases failing the gate that are not in ERROR
+  std::size_t errors = 0;                       // cases in ERROR (they fail the gate too)
+
+  std::size_t count(harness::verdict v) const;
+  std::size_t count(harness::close_verdict v) const;
+  // Cases whose close verdict is neither OK nor INFORMATIONAL.
+  std::size_t close_not_ok() const;
+};
+
+// Every count a writer shows, for one agent: the whole run, each RFC section and each level.
+struct summary : tally {
+  bool strict = false;                                  // the gate the counts were made for
+  std::vector<std::pair<std::string, tally>> sections;  // by section_label, in order of appearance
+  std::map<harness::level, tally> levels;               // the levels that have cases
+};
+
+// "RFC 6455 §5.4": how a result's section is named in every report.
+std::string section_label(const harness::case_result& r);
+
+// Counts under the agent's own gate (its run_info::strict), or under `strict` when given.
 summary summarize(const agent_report& a);
+summary summarize(const agent_report& a, bool strict);
+
+// The run's exit status: 2 when any case is in ERROR (a fault of wsspec), else 1 when the gate
+// failed, else 0.
+int exit_status(const summary& s) noexcept;
 
 }  // namespace wsspec::reports
