@@ -43,4 +43,11 @@ inline close_expectation rejects_close(std::vector<std::uint16_t> codes) {
   return c;
 }
 
+// How the closing-handshake cases are judged, as a note for those that follow Autobahn's 7.x.
+inline constexpr const char* closing_handshake_note =
+    "Judged as Autobahn's 7.x cases are: a close code outside the expected ones makes the "
+    "behavior FAILED too. wsspec also fails a target that does not answer the Close or, as a "
+    "server, does not close TCP after the closing handshake (RFC 6455 §5.5.1 MUSTs that "
+    "Autobahn only reports as an unclean close).";
+
 }  // namespace wsspec::cases

@@ -69,6 +69,37 @@ inline handshake_expectation handshake_either(std::vector<int> statuses = {}) {
   return h;
 }
 
+// An acceptance that accepts no extension at all.
+inline handshake_expectation handshake_without_extensions() {
+  handshake_expectation h;
+  h.no_extensions = true;
+  return h;
+}
+
+// A valid request whose Sec-WebSocket-Version field is replaced by `lines` (none: left out).
+inline std::string with_version_lines(std::vector<std::string> lines) {
+  return request_head("GET {target} HTTP/1.1",
+                      valid_fields_with("Sec-WebSocket-Version", std::move(lines)));
+}
+
+// RFC 6455 §4.2.1: a server refuses a request that does not match the handshake it describes.
+inline constexpr const char* server_must_reject =
+    "If the server, while reading the handshake, finds that the client did not send a handshake "
+    "that matches the description below (note that as per [RFC2616], the order of the header "
+    "fields is not important), including but not limited to any violations of the ABNF grammar "
+    "specified for the components of the handshake, the server MUST stop processing the client's "
+    "handshake and return an HTTP response with an appropriate error code (such as 400 Bad "
+    "Request).";
+
+// The same sentence, with the part of the description the version field breaks.
+inline constexpr const char* version_must_reject =
+    "If the server, while reading the handshake, finds that the client did not send a handshake "
+    "that matches the description below [...], including but not limited to any violations of "
+    "the ABNF grammar specified for the components of the handshake, the server MUST stop "
+    "processing the client's handshake and return an HTTP response with an appropriate error "
+    "code (such as 400 Bad Request). [...] 6. A |Sec-WebSocket-Version| header field, with a "
+    "value of 13.";
+
 // The message a case sends once the handshake was accepted: its echo shows the connection is
 // usable.
 inline constexpr std::string_view after_handshake = "Hello after the opening handshake";

@@ -1,5 +1,7 @@
-// RFC 6455 §5.5 control frames: a Ping or Pong whose payload exceeds 125 bytes is invalid, in
-// either extended length form, and fails the connection (Autobahn 2.5).
+// RFC 6455 §5.5 control frames: a Ping, Pong or Close whose payload exceeds 125 bytes is invalid,
+// in either extended length form, and fails the connection (Autobahn 2.5, 7.3.6).
+#include <string>
+
 #include "common/builders.hpp"
 
 namespace wsspec::cases {
@@ -44,6 +46,19 @@ void add_control_frames(catalogue& cat) {
           "Autobahn scores a target that ignores the frame as behavior OK (only its close "
           "verdict fails); wsspec fails it, since the target MUST fail the connection.");
   }
+
+  cat.add("rfc6455/5.5/close-frame-126-bytes")
+      .section("5.5")
+      .must(control_limit_requirement)
+      .autobahn("7.3.6")
+      .describe(
+          "Send a Close frame with code 1000 and a 124-byte reason: a 126-byte body, one "
+          "more than a control frame may carry; the target fails the connection with "
+          "1002.")
+      .note(closing_handshake_note)
+      .close(1000, std::string(124, '*'))
+      .rule(ref::error::control_frame_too_long)
+      .expect({ok({})}, rejects_close(protocol_error));
 }
 
 }  // namespace

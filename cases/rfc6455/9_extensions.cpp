@@ -1,6 +1,5 @@
-// RFC 6455 §9 extensions and the §11.3.2 field that carries them (server role): a server that
-// accepts an offered extension answers with parameters its specification allows, in a single
-// Sec-WebSocket-Extensions field line.
+// RFC 6455 §9 extensions (server role): a server that accepts an offered extension answers with
+// parameters its specification allows.
 #include <string>
 
 #include "common/handshake.hpp"
@@ -13,9 +12,6 @@ constexpr const char* parameters_rule =
     "If extension parameters are included in negotiations between the client and the server, "
     "those parameters MUST be chosen in accordance with the specification of the extension to "
     "which the parameters apply.";
-constexpr const char* one_field_rule =
-    "However, the |Sec-WebSocket-Extensions| header field MUST NOT appear more than once in an "
-    "HTTP response.";
 
 std::vector<ref::extension> offer(std::string_view header) {
   auto parsed = ref::parse_extensions(header);
@@ -38,22 +34,6 @@ void add_extensions(catalogue& cat) {
                         "permessage-deflate; client_max_window_bits; server_max_window_bits=10"))
                     .expect_handshake(handshake_accepted());
   echo_after_handshake(params);
-
-  auto lines =
-      cat.add("rfc6455/11.3.2/extensions-one-field-line-in-response")
-          .section("11.3.2")
-          .roles(role_set::server)
-          .must(one_field_rule)
-          .describe(
-              "Offer permessage-deflate and an unknown extension in two "
-              "Sec-WebSocket-Extensions field lines of the request (which §11.3.2 "
-              "allows); the response carries at most one Sec-WebSocket-Extensions field "
-              "line, whether the server accepts an extension or not, and the server "
-              "echoes a text message.")
-          .request_header("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")
-          .request_header("Sec-WebSocket-Extensions", "x-wsspec-unknown")
-          .expect_handshake(handshake_accepted());
-  echo_after_handshake(lines);
 }
 
 }  // namespace

@@ -431,6 +431,7 @@ json to_json(const case_def& c) {
   }
   if (c.performance) j["performance"] = true;
   if (!hs.empty()) j["handshake"] = hs;
+  if (!c.source_file.empty()) j["source"] = {{"file", c.source_file}, {"line", c.source_line}};
   return j;
 }
 
@@ -466,6 +467,12 @@ static case_def read_case(const json& j) {
   if (c.budget.count() <= 0 || c.budget > std::chrono::hours(1))
     r.fail("budget_ms must be between 1 and 3600000");
   c.performance = r.get_or<bool>("performance", false);
+  // Where the case was defined, as `wsspec list --json` writes it: kept, never acted on.
+  if (r.has("source")) {
+    reader src(r.at("source"), where + ".source");
+    c.source_file = src.get<std::string>("file");
+    c.source_line = src.get_or<unsigned>("line", 0);
+  }
   if (r.has("handshake")) {
     reader h(r.at("handshake"), where + ".handshake");
     auto& hs = c.handshake;

@@ -3,14 +3,55 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <source_location>
 #include <stdexcept>
+#include <string_view>
 #include <tuple>
 
 namespace wsspec::harness {
 
-case_builder catalogue::add(std::string id) {
+namespace {
+
+// The repository root as the compiler was given it: this file's path without its own place in
+// the repository. Empty when the compiler was given relative paths.
+std::string_view repository_root() noexcept {
+  constexpr std::string_view self = "harness/src/catalogue.cpp";
+  const std::string_view here = std::source_location::current().file_name();
+  if (!here.ends_with(self)) return {};
+  return here.substr(0, here.size() - self.size());
+}
+
+}  // namespace
+
+std::string case_source_path(std::string_view compiled_path) {
+  if (const auto root = repository_root(); !root.empty() && compiled_path.starts_with(root))
+    return std::string(compiled_path.substr(root.size()));
+  constexpr std::string_view dir = "cases/";
+  if (compiled_path.starts_with(dir)) return std::string(compiled_path);
+  if (const auto at = compiled_path.rfind("/cases/"); at != std::string_view::npos)
+    return std::string(compiled_path.substr(at + 1));
+  if (const auto slash = compiled_path.find_last_of("/\\"); slash != std::string_view::npos)
+    return std::string(compiled_path.substr(slash + 1));
+  return std::string(compiled_path);
+}
+
+std::string_view id_section(std::string_view id) noexcept {
+  const auto first = id.find('/');
+  if (first == std::string_view::npos) return {};
+  const auto spec = id.substr(0, first);
+  if (spec.size() <= 3 || !spec.starts_with("rfc")) return {};
+  for (char ch : spec.substr(3))
+    if (ch < '0' || ch > '9') return {};
+  const auto second = id.find('/', first + 1);
+  if (second == std::string_view::npos) return {};
+  return id.substr(first + 1, second - first - 1);
+}
+
+case_builder catalogue::add(std::string id, std::source_location where) {
   case_def c;
   c.id = std::move(id);
+  c.source_file = case_source_path(where.file_name());
+  c.source_line = where.line();
   cases_.push_back(std::move(c));
   return case_builder(*this, cases_.size() - 1);
 }
@@ -31,6 +72,9 @@ std::vector<std::string> catalogue::validate() const {
     if (!ids.insert(c.id).second) problems.push_back(who + ": duplicate id");
     if (c.rfc.empty()) problems.push_back(who + ": no RFC");
     if (c.section.empty()) problems.push_back(who + ": no section");
+    if (const auto named = id_section(c.id); !named.empty() && named != c.section)
+      problems.push_back(who + ": the id names section " + std::string(named) +
+                         " but the case is in section " + c.section);
     if (c.requirement.empty()) problems.push_back(who + ": no quoted requirement");
     if (c.description.empty()) problems.push_back(who + ": no description");
     if (c.budget.count() <= 0) problems.push_back(who + ": no time budget");

@@ -1,6 +1,11 @@
 // The built-in catalogue: sound, in RFC order, and every case survives the case file format.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
 #include "wsspec/harness/case_json.hpp"
 #include "wsspec/harness/catalogue.hpp"
 
@@ -34,6 +39,24 @@ TEST(Catalogue, BuiltinCasesRunInRfcSectionOrder) {
     if (cases[i].rfc != cases[i - 1].rfc) continue;
     EXPECT_LE(key(cases[i - 1].section), key(cases[i].section))
         << cases[i - 1].id << " before " << cases[i].id;
+  }
+}
+
+// Each case is defined in the file of its section: cases/rfc6455/5_5_1_close.cpp holds the cases
+// of RFC 6455 §5.5.1 and no other (§5.5 cases go to a 5_5_*.cpp file, §5.5.2 ones to 5_5_2_*).
+TEST(Catalogue, EveryBuiltinCaseIsInTheFileOfItsSection) {
+  for (const auto& c : builtin_catalogue().cases()) {
+    const auto spec = std::string_view(c.id).substr(0, c.id.find('/'));
+    const std::string dir = "cases/" + std::string(spec) + "/";
+    std::string prefix = c.section + "_";
+    std::replace(prefix.begin(), prefix.end(), '.', '_');
+    ASSERT_TRUE(c.source_file.starts_with(dir)) << c.id << " is defined in " << c.source_file;
+    const std::string name = c.source_file.substr(dir.size());
+    EXPECT_GT(c.source_line, 0u) << c.id;
+    EXPECT_TRUE(name.starts_with(prefix) && name.size() > prefix.size() &&
+                !std::isdigit(static_cast<unsigned char>(name[prefix.size()])))
+        << c.id << " (section " << c.section << ") is defined in " << c.source_file << ", not in a "
+        << dir << prefix << "<topic>.cpp file";
   }
 }
 

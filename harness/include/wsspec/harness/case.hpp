@@ -199,6 +199,10 @@ struct case_def {
   expectation expect;
   std::chrono::milliseconds budget{3000};
   bool performance = false;  // runs alone, not alongside other cases
+  // Where the case is defined, from the repository root ("cases/rfc6455/5_2_base_framing.cpp"),
+  // and the line of its catalogue::add call; empty and 0 when unknown.
+  std::string source_file;
+  unsigned source_line = 0;
 };
 
 std::string_view to_string(level l) noexcept;

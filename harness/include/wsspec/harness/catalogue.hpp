@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <initializer_list>
+#include <source_location>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,18 +16,30 @@ class case_builder;
 
 class catalogue {
  public:
-  case_builder add(std::string id);
+  // A new case, which records where it is defined: the file of the call (as case_source_path
+  // names it) and its line.
+  case_builder add(std::string id, std::source_location where = std::source_location::current());
   void add_case(case_def c) { cases_.push_back(std::move(c)); }
   const std::vector<case_def>& cases() const noexcept { return cases_; }
   std::vector<case_def>& cases() noexcept { return cases_; }
   const case_def* find(std::string_view id) const noexcept;
   // Every problem that makes the catalogue unusable: a missing field, a duplicate id or
-  // Autobahn alias, an expectation that cannot be met. Empty when the catalogue is sound.
+  // Autobahn alias, an id naming another section than the case's, an expectation that cannot be
+  // met. Empty when the catalogue is sound.
   std::vector<std::string> validate() const;
 
  private:
   std::vector<case_def> cases_;
 };
+
+// A source file's path as a case records it: relative to the repository root
+// ("cases/rfc6455/5_2_base_framing.cpp"), so that no path of the machine that built it is kept.
+// A file outside the repository is named from its last cases/ directory on, or by its name alone.
+std::string case_source_path(std::string_view compiled_path);
+
+// The section a case id names: "5.5.1" for "rfc6455/5.5.1/close-after-echo". Empty when the id
+// does not have the form rfc<number>/<section>/<name>.
+std::string_view id_section(std::string_view id) noexcept;
 
 // The built-in catalogue: every family registered from cases/, in RFC and section order.
 const catalogue& builtin_catalogue();
