@@ -408,7 +408,10 @@ int severity(verdict v) noexcept {
 }
 
 bool breaks_gate(const case_result& r, bool strict) noexcept {
-  if (r.behavior == verdict::failed || r.close == close_verdict::failed) return true;
+  if (r.behavior == verdict::failed) return true;
+  // A close verdict of FAILED breaks the gate at the case's level: a SHOULD-level case whose
+  // target did not close is NON-STRICT, gated only under --strict.
+  if (r.close == close_verdict::failed) return r.lvl == level::must || strict;
   return strict && r.behavior == verdict::non_strict;
 }
 

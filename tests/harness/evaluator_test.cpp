@@ -395,6 +395,18 @@ TEST(Evaluator, LengthComparisonIgnoresContent) {
   EXPECT_EQ(evaluate(c, t).behavior, verdict::ok);
 }
 
+TEST(Evaluator, ACloseFailureBreaksTheGateAtTheCasesLevel) {
+  case_result r;
+  r.behavior = verdict::non_strict;
+  r.close = close_verdict::failed;
+  r.lvl = level::should;
+  EXPECT_FALSE(breaks_gate(r, false));
+  EXPECT_TRUE(breaks_gate(r, true));
+  r.lvl = level::must;
+  r.behavior = verdict::ok;
+  EXPECT_TRUE(breaks_gate(r, false));
+}
+
 TEST(Evaluator, GateCountsMustFailuresAndUnderStrictShouldFailures) {
   case_result r;
   r.behavior = verdict::non_strict;

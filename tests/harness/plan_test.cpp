@@ -14,6 +14,16 @@ TEST(Plan, AMustFailCaseWaitsForTheTargetAndGoesAwayOtherwise) {
   const auto e = plan_ending(cat.cases().front());
   EXPECT_EQ(e.until, case_ending::wait::target_ends);
   EXPECT_EQ(e.close_code, 1001);
+  // A target that echoes more than the case allows has processed the frame: no need to wait.
+  EXPECT_EQ(e.messages, 0u);
+  catalogue after;
+  after.add("t/g")
+      .section("5.2")
+      .must("r")
+      .describe("d")
+      .send({text("ok"), text("x")})
+      .expect_fail({1002}, {text_message("ok")});
+  EXPECT_EQ(plan_ending(after.cases().front()).messages, 1u);
 }
 
 TEST(Plan, AnEchoCaseWaitsForTheMostEventsAnyOutcomeLists) {
