@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/utf8.hpp"
+#include "wsspec/reference/opcode.hpp"
 
 namespace wsspec::cases {
 namespace {
@@ -75,17 +76,20 @@ void add_close(catalogue& cat) {
        closing_handshake_note},
   };
   for (const auto& a : afters) {
-    cat.add(std::string("rfc6455/5.5.1/") + a.slug)
-        .section("5.5.1")
-        .must(nothing_after_requirement)
-        .autobahn(a.autobahn)
-        .describe(std::string("Send a Close frame (1000) followed, in the same write, by ") +
-                  a.what +
-                  "; the target answers the Close with 1000, ignores what follows it "
-                  "and closes TCP.")
-        .note(a.note)
-        .close_then(1000, {a.frame})
-        .expect({ok({})}, answers_close({1000}));
+    auto c =
+        cat.add(std::string("rfc6455/5.5.1/") + a.slug)
+            .section("5.5.1")
+            .must(nothing_after_requirement)
+            .autobahn(a.autobahn)
+            .describe(std::string("Send a Close frame (1000) followed, in the same write, by ") +
+                      a.what +
+                      "; the target answers the Close with 1000, ignores what follows it "
+                      "and closes TCP.")
+            .note(a.note)
+            .close_then(1000, {a.frame})
+            .expect({ok({})}, answers_close({1000}));
+    // A data frame after the Close is what a target that keeps reading would process.
+    if (!ref::is_control(a.frame.opcode)) c.rule(ref::error::frame_after_close);
   }
 
   cat.add("rfc6455/5.5.1/close-between-fragments")
@@ -99,6 +103,7 @@ void add_close(catalogue& cat) {
       .note(closing_handshake_note)
       .send({text("fragment1", false)})
       .close_then(1000, {continuation("fragment2")})
+      .rule(ref::error::frame_after_close)
       .expect({ok({})}, answers_close({1000}));
 
   // RFC 6455 §5.5.1 leaves open whether messages that arrived before the Close are still

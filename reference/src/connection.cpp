@@ -8,6 +8,7 @@
 
 #include "wsspec/reference/close_code.hpp"
 #include "wsspec/reference/close_payload.hpp"
+#include "wsspec/reference/enforcement.hpp"
 #include "wsspec/reference/frame_encoder.hpp"
 #include "wsspec/reference/mask.hpp"
 
@@ -37,7 +38,7 @@ connection::connection(connection_config config)
                                          : http_head_parser::kind::response,
             config_.http),
       decoder_(make_decoder_config(config_)),
-      assembler_(assembler_config{config_.max_message_size, true}) {
+      assembler_(assembler_config{config_.max_message_size, enforced(error::invalid_utf8)}) {
   if (config_.self == role::client) {
     client_request& req = config_.request;
     if (!config_.fixed_nonce) {
@@ -54,6 +55,11 @@ connection::~connection() = default;
 
 std::optional<event> connection::next_event() {
   if (events_.empty()) resume_held();
+  // A lax endpoint that read on after the peer's Close (see on_control) ends the connection once
+  // the input at hand is used up.
+  if (events_.empty() && peer_close_ && state_ == connection_state::closing)
+    finish(peer_close_->code.value_or(close_code::no_status), peer_close_->reason, true,
+           std::nullopt);
   if (events_.empty()) return std::nullopt;
   event e = std::move(events_.front());
   events_.pop_front();
@@ -258,7 +264,7 @@ void connection::on_control(opcode op, const std::vector<std::uint8_t>& payload)
       auto info = parse_close_payload(payload);
       if (!info) return fail(info.err());
       close_received_ = true;
-      discarding_ = true;
+      discarding_ = enforced(error::frame_after_close);
       events_.push_back(close_received_event{*info});
       const std::uint16_t code = info->code.value_or(close_code::no_status);
       if (!close_sent_) {
@@ -270,6 +276,13 @@ void connection::on_control(opcode op, const std::vector<std::uint8_t>& payload)
       }
       // RFC 6455 §7.1.1: the server closes the TCP connection first; the client waits for it.
       await_eof_ = config_.self == role::client;
+      // RFC 6455 §5.5.1: no data frame follows a Close frame; a lax endpoint reads on, and
+      // answers what it reads, until the input at hand is used up.
+      if (!enforced(error::frame_after_close)) {
+        peer_close_ = *info;
+        state_ = connection_state::closing;
+        return;
+      }
       return finish(code, info->reason, true, std::nullopt);
     }
     default:
@@ -319,7 +332,11 @@ bool connection::send_binary(std::span<const std::uint8_t> data) {
 }
 
 bool connection::send_message(opcode op, std::span<const std::uint8_t> data) {
-  if (state_ != connection_state::open || close_sent_) return false;
+  // RFC 6455 §5.5.1: no data frame after a Close frame (a lax endpoint sends on while it reads
+  // on after the peer's Close).
+  const bool lax_closing =
+      state_ == connection_state::closing && !enforced(error::frame_after_close);
+  if ((state_ != connection_state::open || close_sent_) && !lax_closing) return false;
   if (op != opcode::text && op != opcode::binary) return false;
   bool rsv1 = false;
   if (deflater_) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "wsspec/reference/enforcement.hpp"
 #include "wsspec/reference/mask.hpp"
 
 namespace wsspec::ref {
@@ -120,6 +121,8 @@ decode_result frame_decoder::finish_header() noexcept {
   bool stopped = false;
   error stop_with{};
   const auto broken = [&](error e, bool fatal, bool stops) {
+    // A rule switched off (see enforced()) is not checked at all.
+    if (!enforced(e)) return;
     violations_.add(e);
     if (fatal && !failed) {
       failed = true;
@@ -162,11 +165,15 @@ decode_result frame_decoder::finish_header() noexcept {
   if (config_.receiver == role::client && header_.masked)
     broken(error::masked_server_frame, true, false);
 
-  // RFC 6455 §5.2: in the 64-bit length the most significant bit MUST be 0.
-  if ((header_.length >> 63) != 0) broken(error::length_top_bit, true, true);
   // RFC 6455 §5.2: the minimal number of bytes MUST be used to encode the length.
   if (header_.length_bytes != minimal_length_bytes(header_.length))
     broken(error::non_minimal_length, config_.reject_non_minimal_length, false);
+  // RFC 6455 §5.2: in the 64-bit length the most significant bit MUST be 0.
+  if ((header_.length >> 63) != 0) {
+    broken(error::length_top_bit, true, true);
+    // A reader that does not check the bit reads the 63 bits below it as the length.
+    if (!enforced(error::length_top_bit)) header_.length &= ~(std::uint64_t{1} << 63);
+  }
   // RFC 6455 §10.4: an endpoint MAY refuse frames larger than the limit it can handle.
   if (header_.length > config_.max_frame_size) broken(error::frame_too_big, true, true);
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "wsspec/reference/enforcement.hpp"
+
 namespace wsspec::ref {
 namespace {
 
@@ -150,10 +152,13 @@ std::string build_request(const client_request& req) {
 
 result<handshake_request> validate_request(const http_head& head) {
   if (!head.is_request) return error::bad_request_line;
+  // Each check below is skipped by a lax server that has the rule switched off (see enforced()).
+  const auto broken = [](bool violated, error e) { return violated && enforced(e); };
   // RFC 6455 §4.2.1 (1): the method of the request MUST be GET.
-  if (head.method != "GET") return error::bad_method;
+  if (broken(head.method != "GET", error::bad_method)) return error::bad_method;
   // RFC 6455 §4.2.1 (1): the request MUST be HTTP/1.1 or higher.
-  if (head.version_major < 1 || (head.version_major == 1 && head.version_minor < 1))
+  if (broken(head.version_major < 1 || (head.version_major == 1 && head.version_minor < 1),
+             error::bad_http_version))
     return error::bad_http_version;
 
   handshake_request out;
@@ -162,50 +167,62 @@ result<handshake_request> validate_request(const http_head& head) {
   // RFC 6455 §4.2.1 (2): the request MUST contain a Host header field; RFC 9112 §3.2: a request
   // with more than one Host field line is rejected.
   const auto hosts = head.all("Host");
-  if (hosts.empty() || hosts.front().empty()) return error::missing_host;
-  if (hosts.size() > 1) return error::duplicate_host;
-  out.host = hosts.front();
+  if (broken(hosts.empty() || hosts.front().empty(), error::missing_host))
+    return error::missing_host;
+  if (broken(hosts.size() > 1, error::duplicate_host)) return error::duplicate_host;
+  if (!hosts.empty()) out.host = hosts.front();
 
   // RFC 6455 §4.2.1 (3): Upgrade MUST contain "websocket", ASCII case-insensitive.
-  if (!list_contains(head, "Upgrade", "websocket")) return error::bad_upgrade;
+  if (broken(!list_contains(head, "Upgrade", "websocket"), error::bad_upgrade))
+    return error::bad_upgrade;
   // RFC 6455 §4.2.1 (4): Connection MUST include the token "Upgrade", ASCII case-insensitive.
-  if (!list_contains(head, "Connection", "upgrade")) return error::bad_connection;
+  if (broken(!list_contains(head, "Connection", "upgrade"), error::bad_connection))
+    return error::bad_connection;
 
   // RFC 6455 §4.2.1 (5): Sec-WebSocket-Key MUST decode to 16 bytes; §11.3.1: it MUST NOT appear
-  // more than once.
+  // more than once. A lax server hashes whatever key came first.
   const auto keys = head.all("Sec-WebSocket-Key");
-  if (keys.empty()) return error::missing_key;
-  if (keys.size() > 1) return error::duplicate_key;
-  const auto decoded = base64_decode(keys.front());
-  if (!decoded || decoded->size() != 16) return error::bad_key;
-  out.key = keys.front();
+  if (broken(keys.empty(), error::missing_key)) return error::missing_key;
+  if (broken(keys.size() > 1, error::duplicate_key)) return error::duplicate_key;
+  if (!keys.empty()) {
+    const auto decoded = base64_decode(keys.front());
+    if (broken(!decoded || decoded->size() != 16, error::bad_key)) return error::bad_key;
+    out.key = keys.front();
+  }
 
   // RFC 6455 §4.2.1 (6): Sec-WebSocket-Version MUST be 13; §11.3.5: at most one such field.
   const auto versions = head.all("Sec-WebSocket-Version");
-  if (versions.empty()) return error::missing_version;
-  if (versions.size() > 1) return error::duplicate_version;
-  if (versions.front() != "13") return error::unsupported_version;
+  if (broken(versions.empty(), error::missing_version)) return error::missing_version;
+  if (broken(versions.size() > 1, error::duplicate_version)) return error::duplicate_version;
+  if (broken(!versions.empty() && versions.front() != "13", error::unsupported_version))
+    return error::unsupported_version;
 
-  // RFC 6455 §4.1: Sec-WebSocket-Protocol is 1#token whose elements MUST all be unique.
+  // RFC 6455 §4.1: Sec-WebSocket-Protocol is 1#token whose elements MUST all be unique. A lax
+  // server skips what it cannot use.
   for (const auto value : head.all("Sec-WebSocket-Protocol")) {
     const auto elements = split_list(value);
-    if (elements.empty()) return error::bad_subprotocol;
+    if (broken(elements.empty(), error::bad_subprotocol)) return error::bad_subprotocol;
     for (const auto element : elements) {
-      if (!is_token(element)) return error::bad_subprotocol;
-      if (std::find(out.subprotocols.begin(), out.subprotocols.end(), element) !=
-          out.subprotocols.end())
-        return error::bad_subprotocol;
+      const bool repeated = std::find(out.subprotocols.begin(), out.subprotocols.end(), element) !=
+                            out.subprotocols.end();
+      if (!is_token(element) || repeated) {
+        if (enforced(error::bad_subprotocol)) return error::bad_subprotocol;
+        continue;
+      }
       out.subprotocols.emplace_back(element);
     }
   }
 
   // RFC 6455 §9.1: a Sec-WebSocket-Extensions value that does not conform to the ABNF MUST fail
-  // the handshake.
+  // the handshake. A lax server ignores what it cannot parse.
   const auto extension_values = head.all("Sec-WebSocket-Extensions");
   if (!extension_values.empty()) {
     auto extensions = parse_extensions(extension_values);
-    if (!extensions) return extensions.err();
-    out.extensions = std::move(extensions).value();
+    if (extensions) {
+      out.extensions = std::move(extensions).value();
+    } else if (enforced(extensions.err())) {
+      return extensions.err();
+    }
   }
 
   // RFC 6455 §4.2.1 (7): an optional Origin header field.

@@ -1,5 +1,7 @@
 #include "wsspec/reference/http_head.hpp"
 
+#include "wsspec/reference/enforcement.hpp"
+
 namespace wsspec::ref {
 namespace {
 
@@ -210,7 +212,14 @@ parse_result http_head_parser::parse_line(std::size_t consumed) {
     }
     const bool ok =
         kind_ == kind::request ? parse_request_line(line, head_) : parse_status_line(line, head_);
-    if (!ok) return fail(line_error(), consumed);
+    if (!ok && enforced(line_error())) return fail(line_error(), consumed);
+    // A lax server takes the request line's first two words as the method and the target.
+    if (!ok && kind_ == kind::request) {
+      const auto sp = line.find(' ');
+      head_.method = line.substr(0, sp);
+      head_.target =
+          sp == std::string_view::npos ? "/" : line.substr(sp + 1, line.find(' ', sp + 1) - sp - 1);
+    }
     first_line_done_ = true;
     return {parse_status::need_more, consumed, {}};
   }
@@ -221,18 +230,23 @@ parse_result http_head_parser::parse_line(std::size_t consumed) {
     line_.shrink_to_fit();
     return {parse_status::done, consumed, {}};
   }
+  // A malformed field line fails the head; a lax server skips the line.
+  const auto malformed = [&] {
+    if (enforced(error::bad_header_line)) return fail(error::bad_header_line, consumed);
+    return parse_result{parse_status::need_more, consumed, {}};
+  };
   // RFC 9112 §5.2: obs-fold (a line starting with whitespace) is rejected, as is whitespace
   // between the start-line and the first field (RFC 9112 §2.2).
-  if (is_ows(line.front())) return fail(error::bad_header_line, consumed);
+  if (is_ows(line.front())) return malformed();
   const auto colon = line.find(':');
-  if (colon == std::string_view::npos) return fail(error::bad_header_line, consumed);
+  if (colon == std::string_view::npos) return malformed();
   const auto name = line.substr(0, colon);
   // RFC 9112 §5.1: field-name is a token with no whitespace before the colon.
-  if (!is_token(name)) return fail(error::bad_header_line, consumed);
+  if (!is_token(name)) return malformed();
   const auto value = trim(line.substr(colon + 1));
   // RFC 9110 §5.5: field values containing CR, LF or NUL are invalid.
   for (const char c : value)
-    if (c == '\0' || c == '\r' || c == '\n') return fail(error::bad_header_line, consumed);
+    if (c == '\0' || c == '\r' || c == '\n') return malformed();
   if (head_.fields.size() >= limits_.max_fields) return fail(error::head_too_large, consumed);
   head_.fields.push_back({std::string(name), std::string(value)});
   return {parse_status::need_more, consumed, {}};

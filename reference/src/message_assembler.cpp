@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "wsspec/reference/enforcement.hpp"
+
 namespace wsspec::ref {
 
 namespace {
@@ -10,6 +12,7 @@ constexpr std::uint64_t reserve_limit = 1 << 20;
 
 std::optional<error> message_assembler::on_header(const frame_header& h) {
   ready_ = assembled::nothing;
+  ignoring_ = false;
   if (is_control(h.opcode)) {
     current_is_control_ = true;
     control_op_ = static_cast<opcode>(h.opcode);
@@ -20,10 +23,16 @@ std::optional<error> message_assembler::on_header(const frame_header& h) {
   current_fin_ = h.fin;
   if (h.opcode == static_cast<std::uint8_t>(opcode::continuation)) {
     // RFC 6455 §5.4: a continuation frame only continues a message that was started.
-    if (!in_message_) return error::unexpected_continuation;
+    if (!in_message_) {
+      if (enforced(error::unexpected_continuation)) return error::unexpected_continuation;
+      // A lax reader skips the frame.
+      ignoring_ = true;
+      return std::nullopt;
+    }
   } else {
-    // RFC 6455 §5.4: the fragments of one message are not interleaved with another message.
-    if (in_message_) return error::expected_continuation;
+    // RFC 6455 §5.4: the fragments of one message are not interleaved with another message; a
+    // lax reader drops the unfinished message and starts the new one.
+    if (in_message_ && enforced(error::expected_continuation)) return error::expected_continuation;
     in_message_ = true;
     message_op_ = static_cast<opcode>(h.opcode);
     message_.clear();
@@ -68,6 +77,7 @@ std::optional<error> message_assembler::append(std::span<const std::uint8_t> byt
 
 std::optional<error> message_assembler::on_payload(std::span<const std::uint8_t> chunk,
                                                    bool frame_complete) {
+  if (ignoring_) return std::nullopt;
   if (current_is_control_) {
     control_.insert(control_.end(), chunk.begin(), chunk.end());
     if (frame_complete) ready_ = assembled::control;

@@ -138,6 +138,7 @@ class connection {
   bool close_transport_ = false;
   bool await_eof_ = false;
   bool discarding_ = false;  // frames after the peer's Close are read and dropped
+  // The peer's Close, while an endpoint with a rule switched off reads on (see enforced()).
   std::optional<close_info> peer_close_;
   std::vector<std::uint8_t> random_pool_;
   std::size_t random_pos_ = 0;

@@ -59,6 +59,7 @@ class message_assembler {
   bool compressed_ = false;
   bool current_is_control_ = false;
   bool current_fin_ = false;
+  bool ignoring_ = false;  // the current frame is skipped (a rule switched off, see enforced())
   opcode message_op_ = opcode::text;
   opcode control_op_ = opcode::ping;
   std::vector<std::uint8_t> message_;
