@@ -8,14 +8,17 @@
 #include <vector>
 
 #include "common/builders.hpp"
+#include "wsspec/reference/handshake.hpp"
 #include "wsspec/reference/http_head.hpp"
 
 namespace wsspec::cases {
 
-// The field lines of a valid RFC 6455 §4.1 request, in the usual order.
+// The field lines of a valid RFC 6455 §4.1 request, in the usual order, as the reference writes
+// them; the session fills in "{host}" and "{key}".
 inline std::vector<std::string> valid_fields() {
-  return {"Host: {host}", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: {key}",
-          "Sec-WebSocket-Version: 13"};
+  ref::client_request req;
+  req.host = "{host}";
+  return ref::field_lines(ref::request_fields(req, "{key}"));
 }
 
 // The valid field lines with the field `name` replaced by `lines` in its place (none: left out).
@@ -33,13 +36,11 @@ inline std::vector<std::string> valid_fields_with(std::string_view name,
   return out;
 }
 
-// A request head: the request line, the field lines, each ended by CRLF, then the empty line.
+// A request head: the request line, the field lines as given (malformed ones too), each ended by
+// CRLF, then the empty line.
 inline std::string request_head(std::string_view request_line,
                                 const std::vector<std::string>& fields) {
-  std::string s(request_line);
-  s += "\r\n";
-  for (const auto& f : fields) s += f + "\r\n";
-  return s + "\r\n";
+  return ref::format_head(request_line, fields);
 }
 
 // The usual request line and valid fields plus `more`.

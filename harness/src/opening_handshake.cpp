@@ -56,26 +56,18 @@ std::string build_case_request(const handshake_spec& hs, std::string_view host_h
     replace_all(request, "{key}", key);
     return request;
   }
-  std::vector<ref::header_field> fields{{"Host", std::string(host_header)},
-                                        {"Upgrade", "websocket"},
-                                        {"Connection", "Upgrade"},
-                                        {"Sec-WebSocket-Key", std::string(key)},
-                                        {"Sec-WebSocket-Version", "13"}};
-  if (!hs.subprotocols.empty()) {
-    std::string list;
-    for (const auto& p : hs.subprotocols) list += (list.empty() ? "" : ", ") + p;
-    fields.push_back({"Sec-WebSocket-Protocol", list});
-  }
-  if (!offered.empty())
-    fields.push_back({"Sec-WebSocket-Extensions", ref::format_extensions(offered)});
+  ref::client_request req;
+  req.host = std::string(host_header);
+  req.target = std::string(resource);
+  req.subprotocols = hs.subprotocols;
+  req.extensions = offered;
+  std::vector<ref::header_field> fields = ref::request_fields(req, key);
   std::erase_if(fields, [&](const ref::header_field& f) {
     return std::any_of(hs.omit_headers.begin(), hs.omit_headers.end(),
                        [&](const std::string& n) { return header_iequals(f, n); });
   });
-  for (const auto& f : hs.extra_headers) fields.push_back(f);
-  std::string request = "GET " + std::string(resource) + " HTTP/1.1\r\n";
-  for (const auto& f : fields) request += f.name + ": " + f.value + "\r\n";
-  return request + "\r\n";
+  fields.insert(fields.end(), hs.extra_headers.begin(), hs.extra_headers.end());
+  return ref::format_head("GET " + req.target + " HTTP/1.1", ref::field_lines(fields));
 }
 
 planned_request plan_request(const handshake_spec& hs, std::string_view host_header,

@@ -125,29 +125,47 @@ std::string key_for_nonce(const std::array<std::uint8_t, 16>& nonce) {
   return base64_encode(nonce);
 }
 
-std::string build_request(const client_request& req) {
-  std::string out = "GET ";
-  out += req.target;
-  out += " HTTP/1.1\r\n";
-  add_field(out, "Host", req.host);
-  add_field(out, "Upgrade", "websocket");
-  add_field(out, "Connection", "Upgrade");
-  add_field(out, "Sec-WebSocket-Key", key_for_nonce(req.nonce));
-  add_field(out, "Sec-WebSocket-Version", "13");
+std::vector<header_field> request_fields(const client_request& req, std::string_view key) {
+  std::vector<header_field> f{{"Host", req.host},
+                              {"Upgrade", "websocket"},
+                              {"Connection", "Upgrade"},
+                              {"Sec-WebSocket-Key", std::string(key)},
+                              {"Sec-WebSocket-Version", "13"}};
   if (!req.subprotocols.empty()) {
     std::string list;
     for (const auto& p : req.subprotocols) {
       if (!list.empty()) list += ", ";
       list += p;
     }
-    add_field(out, "Sec-WebSocket-Protocol", list);
+    f.push_back({"Sec-WebSocket-Protocol", list});
   }
   if (!req.extensions.empty())
-    add_field(out, "Sec-WebSocket-Extensions", format_extensions(req.extensions));
-  if (req.origin) add_field(out, "Origin", *req.origin);
-  for (const auto& f : req.extra_headers) add_field(out, f.name, f.value);
+    f.push_back({"Sec-WebSocket-Extensions", format_extensions(req.extensions)});
+  if (req.origin) f.push_back({"Origin", *req.origin});
+  f.insert(f.end(), req.extra_headers.begin(), req.extra_headers.end());
+  return f;
+}
+
+std::vector<std::string> field_lines(const std::vector<header_field>& fields) {
+  std::vector<std::string> lines;
+  lines.reserve(fields.size());
+  for (const auto& f : fields) lines.push_back(f.name + ": " + f.value);
+  return lines;
+}
+
+std::string format_head(std::string_view start_line, const std::vector<std::string>& lines) {
+  std::string out(start_line);
   out += "\r\n";
-  return out;
+  for (const auto& l : lines) {
+    out += l;
+    out += "\r\n";
+  }
+  return out + "\r\n";
+}
+
+std::string build_request(const client_request& req) {
+  return format_head("GET " + req.target + " HTTP/1.1",
+                     field_lines(request_fields(req, key_for_nonce(req.nonce))));
 }
 
 result<handshake_request> validate_request(const http_head& head) {

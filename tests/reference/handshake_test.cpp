@@ -660,3 +660,26 @@ INSTANTIATE_TEST_SUITE_P(Rows, Rejection,
 
 }  // namespace
 }  // namespace wsspec::ref
+
+namespace wsspec::ref {
+namespace {
+
+TEST(RequestBuilder, OneBuilderWritesEveryRequest) {
+  client_request req;
+  req.host = "example.com:9001";
+  req.target = "/chat";
+  req.subprotocols = {"chat", "superchat"};
+  const auto fields = request_fields(req, "dGhlIHNhbXBsZSBub25jZQ==");
+  ASSERT_GE(fields.size(), 6u);
+  EXPECT_EQ(fields[0].name, "Host");
+  EXPECT_EQ(fields[3].value, "dGhlIHNhbXBsZSBub25jZQ==");
+  EXPECT_EQ(fields[5].value, "chat, superchat");
+  EXPECT_EQ(format_head("GET / HTTP/1.1", {"A: 1", "B : 2"}),
+            "GET / HTTP/1.1\r\nA: 1\r\nB : 2\r\n\r\n");
+  EXPECT_EQ(build_request(req),
+            format_head("GET /chat HTTP/1.1",
+                        field_lines(request_fields(req, key_for_nonce(req.nonce)))));
+}
+
+}  // namespace
+}  // namespace wsspec::ref

@@ -35,6 +35,14 @@ struct client_request {
 // The key sent for a nonce: base64 of its 16 bytes.
 std::string key_for_nonce(const std::array<std::uint8_t, 16>& nonce);
 std::string build_request(const client_request& req);
+// The field lines of a valid opening request (RFC 6455 §4.1) for `req`, in the usual order, with
+// `key` as its Sec-WebSocket-Key: every request wsspec writes is built from these.
+std::vector<header_field> request_fields(const client_request& req, std::string_view key);
+// An HTTP head as text: `start_line`, each field line as given, the empty line; CRLF after each.
+// Lines are written as they are, so a test can send malformed ones on purpose.
+std::string format_head(std::string_view start_line, const std::vector<std::string>& lines);
+// "Name: value" for each field.
+std::vector<std::string> field_lines(const std::vector<header_field>& fields);
 
 // What a server learns from a valid request.
 struct handshake_request {
