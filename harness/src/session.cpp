@@ -531,9 +531,8 @@ class runner_state {
     in_steps_ = false;
     const case_ending ending = plan_ending(c_);
     if (ending.until == case_ending::wait::target_ends) {
-      co_await wait_for(budget_deadline_, [&] {
-        return target_ended() || tr_.messages.size() > ending.messages;
-      });
+      co_await wait_for(budget_deadline_,
+                        [&] { return target_ended() || tr_.messages.size() > ending.messages; });
       if (!target_ended() && !ended()) {
         log(entry_kind::timeout, "the target did not close the connection");
         tr_.budget_expired = over_budget();
