@@ -18,7 +18,8 @@ using bytes = std::vector<std::uint8_t>;
 // ----- UTF-8 bit patterns ---------------------------------------------------------------------
 
 // The n-byte UTF-8 bit pattern of `value` (RFC 3629 §3) with no validity check: a lead byte of n
-// one bits, a zero bit and the top bits of the value, then n-1 bytes 10xxxxxx of six bits each.
+// one bits, a zero bit and the top bits of the value, then n-1 continuation bytes (binary 10
+// followed by six bits of the value).
 // Values that fit in fewer bytes give overlong forms, n = 5 and 6 the forms RFC 3629 dropped, and
 // D800-DFFF the surrogates: each invalid decoder table is one of these patterns.
 bytes encode_as(std::uint32_t value, int n);

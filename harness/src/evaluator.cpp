@@ -225,9 +225,7 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
 void judge_response_fields(const transcript& t, verdict& behavior, std::vector<finding>& reasons) {
   if (!t.peer_head || t.http_status != 101) return;
   for (const char* name : {"Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"}) {
-    const auto lines =
-        std::count_if(t.peer_head->fields.begin(), t.peer_head->fields.end(),
-                      [&](const ref::header_field& f) { return ref::iequals(f.name, name); });
+    const std::size_t lines = t.peer_head->count(name);
     if (lines > 1) {
       worsen(behavior, verdict::failed);
       reasons.push_back({"duplicate_response_field", verdict::failed,

@@ -1,7 +1,6 @@
 #include "wsspec/harness/opening_handshake.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "wsspec/reference/extensions.hpp"
 
@@ -19,29 +18,16 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
     s.replace(at, from.size(), to);
 }
 
-// The Sec-WebSocket-Key the request actually carries (its first such field): a case may send
-// a malformed key on purpose, and a server answers whatever key it read (RFC 6455 §4.2.2).
+// The Sec-WebSocket-Key the request actually carries (its first such field), read by the
+// reference's HTTP parser: a case may send a malformed key on purpose, and a server answers
+// whatever key it read (RFC 6455 §4.2.2). None when the request is not a parsable head.
 std::optional<std::string> key_in_request(std::string_view request) {
-  constexpr std::string_view name = "sec-websocket-key";
-  while (!request.empty()) {
-    const std::size_t eol = request.find('\n');
-    std::string_view line = request.substr(0, eol);
-    request = eol == std::string_view::npos ? std::string_view{} : request.substr(eol + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) break;
-    const std::size_t colon = line.find(':');
-    if (colon != name.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < name.size() && same; ++i)
-      same = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
-    if (!same) continue;
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    return std::string(value);
-  }
-  return std::nullopt;
+  ref::http_head_parser parser(ref::http_head_parser::kind::request);
+  const auto r =
+      parser.feed({reinterpret_cast<const std::uint8_t*>(request.data()), request.size()});
+  if (r.status != ref::parse_status::done) return std::nullopt;
+  const std::string* key = parser.head().find("Sec-WebSocket-Key");
+  return key ? std::optional<std::string>(*key) : std::nullopt;
 }
 
 }  // namespace

@@ -833,5 +833,22 @@ TEST(Evaluator, NoFindingGivesMoreThanTheVerdict) {
   }
 }
 
+TEST(Evaluator, ResponseWithAnExtensionsFieldTwiceFails) {
+  // RFC 6455 §11.3.2: Sec-WebSocket-Extensions MUST NOT appear more than once in a response.
+  auto t = opened();
+  t.messages.push_back(message(1, "Hello"));
+  clean_close(t);
+  ref::http_head head;
+  head.is_request = false;
+  head.status = 101;
+  head.fields = {{"Sec-WebSocket-Extensions", "permessage-deflate"}};
+  t.peer_head = head;
+  EXPECT_EQ(evaluate(echo_case(), t).behavior, verdict::ok);
+  t.peer_head->fields.push_back({"sec-websocket-extensions", "x-other"});
+  EXPECT_EQ(evaluate(echo_case(), t).behavior, verdict::failed);
+  t.peer_head->fields = {{"Sec-WebSocket-Protocol", "a"}, {"Sec-WebSocket-Protocol", "b"}};
+  EXPECT_EQ(evaluate(echo_case(), t).behavior, verdict::failed);
+}
+
 }  // namespace
 }  // namespace wsspec::harness

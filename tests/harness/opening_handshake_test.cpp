@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "wsspec/reference/extensions.hpp"
+
 namespace wsspec::harness {
 namespace {
 
@@ -74,6 +76,35 @@ TEST(OpeningHandshake, DeflateOfferedInAnExtraFieldLineCanBeAgreed) {
                      r, hs);
   EXPECT_FALSE(other.complete);
   EXPECT_TRUE(other.violation);
+}
+
+TEST(OpeningHandshake, DeflateParametersOutsideRfc7692AreAViolation) {
+  // RFC 6455 §9: parameters follow the extension's specification; RFC 7692 §7.1.2.1: a
+  // server_max_window_bits in a response is at most what the offer allowed.
+  handshake_spec hs;
+  hs.extensions = *ref::parse_extensions(
+      "permessage-deflate; client_max_window_bits; server_max_window_bits=10");
+  const auto r = plan_request(hs, "h", "/", nonce);
+  ASSERT_TRUE(r.deflate);
+  const auto ok = judge_response(parse(response_for(r.key,
+                                                    "Sec-WebSocket-Extensions: permessage-deflate; "
+                                                    "server_max_window_bits=10\r\n"),
+                                       ref::http_head_parser::kind::response),
+                                 r, hs);
+  EXPECT_TRUE(ok.complete);
+  const auto wider =
+      judge_response(parse(response_for(r.key,
+                                        "Sec-WebSocket-Extensions: permessage-deflate; "
+                                        "server_max_window_bits=15\r\n"),
+                           ref::http_head_parser::kind::response),
+                     r, hs);
+  EXPECT_FALSE(wider.complete);
+  EXPECT_TRUE(wider.violation);
+  const auto unknown = judge_response(
+      parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate; x=1\r\n"),
+            ref::http_head_parser::kind::response),
+      r, hs);
+  EXPECT_TRUE(unknown.violation);
 }
 
 TEST(OpeningHandshake, AValidClientRequestIsAnsweredWith101) {
