@@ -146,6 +146,12 @@ const std::vector<fault_row>& fault_rows() {
       {"messages-merged",
        {"rfc6455/5.4/two-fragmented-messages", "rfc6455/5.1/server-frames-unmasked"},
        failed},
+      // Every Pong arrives, in order, before the echo: only the time of the first one (while the
+      // message is still open) catches this.
+      {"pong-after-message",
+       {"rfc6455/5.4/pings-between-fragments-with-pause",
+        "rfc6455/5.4/pings-between-fragments-with-pause-framewise"},
+       failed},
       {"message-after-control-lost",
        {"rfc6455/5.5.3/unsolicited-pong-then-text", "rfc6455/5.4/ping-between-fragments"},
        failed},

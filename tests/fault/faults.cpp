@@ -234,6 +234,22 @@ const fault_def table[] = {
          held.reset();
        };
      }},
+    {"pong-after-message", "holds its Pongs until the data message in progress has ended",
+     [](behaviour& b) {
+       b.config.auto_pong = false;
+       b.application = [held = std::vector<std::vector<std::uint8_t>>()](
+                           ref::connection& c, ref::event& e, const context&) mutable {
+         if (auto* p = std::get_if<ref::ping_event>(&e)) {
+           held.push_back(p->data);
+           return;
+         }
+         if (std::holds_alternative<ref::message_event>(e)) {
+           for (const auto& data : held) c.send_pong(data);
+           held.clear();
+         }
+         echo(c, e);
+       };
+     }},
     {"message-after-control-lost", "loses the data message that follows a Ping or a Pong",
      [](behaviour& b) {
        b.application = [lose = false](ref::connection& c, ref::event& e, const context&) mutable {
