@@ -15,7 +15,6 @@ constexpr const char* any_key =
     "(\"masking-key-octet-j\")";
 
 wire_frame keyed(wire_frame f, ref::mask_key key) {
-  f.masked = true;
   f.key = key;
   return f;
 }

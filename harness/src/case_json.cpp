@@ -1,12 +1,17 @@
 #include "wsspec/harness/case_json.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <iterator>
 #include <limits>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
 
 #include "wsspec/reference/extensions.hpp"
+#include "wsspec/reference/http_head.hpp"
 #include "wsspec/reference/utf8_validator.hpp"
 
 namespace wsspec::harness {
@@ -174,7 +179,7 @@ json frame_json(const wire_frame& f) {
   if (!f.fin) j["fin"] = false;
   const int rsv = (f.rsv1 ? 4 : 0) | (f.rsv2 ? 2 : 0) | (f.rsv3 ? 1 : 0);
   if (rsv) j["rsv"] = rsv;
-  if (f.masked) j["masked"] = *f.masked;
+  if (f.mask == masking::inverted) j["mask"] = "inverted";
   if (f.key) j["key"] = hex_of({f.key->begin(), f.key->end()});
   if (f.length_bytes) j["length_bytes"] = *f.length_bytes;
   if (f.declared_length) j["declared_length"] = *f.declared_length;
@@ -194,7 +199,15 @@ wire_frame read_frame(const json& j, const std::string& where) {
   f.rsv1 = rsv & 4;
   f.rsv2 = rsv & 2;
   f.rsv3 = rsv & 1;
-  if (r.has("masked")) f.masked = r.get<bool>("masked");
+  if (r.has("mask")) {
+    const auto m = r.get<std::string>("mask");
+    if (m != "as-role" && m != "inverted") r.fail("mask must be \"as-role\" or \"inverted\"");
+    f.mask = m == "inverted" ? masking::inverted : masking::as_role;
+  } else if (r.has("masked")) {
+    // Case files written before masking became role-relative: they tested servers, so an
+    // unmasked frame is the inverted one.
+    f.mask = r.get<bool>("masked") ? masking::as_role : masking::inverted;
+  }
   if (r.has("key")) {
     const auto k = bytes_of_hex(r.get<std::string>("key"));
     if (k.size() != 4) r.fail("key must be 4 bytes of hex");
@@ -346,17 +359,116 @@ std::string_view outcome_word(handshake_expectation::outcome o) {
   return "either";
 }
 
+json header_pairs_json(const std::vector<ref::header_field>& fields) {
+  json a = json::array();
+  for (const auto& f : fields) a.push_back({f.name, f.value});
+  return a;
+}
+
+std::vector<ref::header_field> read_header_pairs(reader& r, const std::string& key) {
+  std::vector<ref::header_field> out;
+  const json& list = r.at(key);
+  if (!list.is_array()) r.fail(key + " holds [name, value] pairs of strings");
+  for (const auto& pair : list) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
+      r.fail(key + " holds [name, value] pairs of strings");
+    out.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
+  }
+  return out;
+}
+
+// A pause or delay in milliseconds: not negative, at most an hour.
+std::chrono::milliseconds read_ms(reader& r, const std::string& key) {
+  const auto v = r.get<std::int64_t>(key);
+  if (v < 0 || v > 3600000) r.fail(key + " must be between 0 and 3600000");
+  return std::chrono::milliseconds(v);
+}
+
+// Text that goes into a head wsspec builds must not break its lines: a case that needs bytes
+// outside a field's grammar writes the whole response as "raw".
+void check_head_text(reader& r, const std::string& key, const std::string& text) {
+  if (text.find_first_of("\r\n") != std::string::npos)
+    r.fail(key + " must not hold CR or LF (write the whole response as \"raw\" instead)");
+}
+
+// The fields of the response wsspec builds for a client, which a case may leave out.
+constexpr const char* response_fields[] = {"Upgrade", "Connection", "Sec-WebSocket-Accept",
+                                           "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"};
+
+// Testing a client: only what differs from the default 101 response is written.
+json response_json(const response_spec& rs) {
+  json j = json::object();
+  if (rs.status != 101) j["status"] = rs.status;
+  if (rs.reason) j["reason"] = *rs.reason;
+  if (rs.accept) j["accept"] = *rs.accept;
+  if (rs.subprotocol) j["subprotocol"] = *rs.subprotocol;
+  if (rs.extensions) j["extensions"] = *rs.extensions;
+  if (!rs.extra_headers.empty()) j["extra_headers"] = header_pairs_json(rs.extra_headers);
+  if (!rs.omit_headers.empty()) j["omit_headers"] = rs.omit_headers;
+  if (rs.raw) j["raw"] = *rs.raw;
+  if (rs.chop) j["chop"] = rs.chop;
+  if (rs.pause.count()) j["pause_ms"] = rs.pause.count();
+  if (!rs.frames_with_response.empty())
+    j["frames_with_response"] = frames_json(rs.frames_with_response);
+  return j;
+}
+
+response_spec read_response(const json& j, const std::string& where) {
+  reader r(j, where);
+  response_spec rs;
+  if (r.has("status")) {
+    rs.status = r.get<int>("status");
+    // RFC 9112 §4: status-code = 3DIGIT.
+    if (rs.status < 100 || rs.status > 999)
+      r.fail("status must be a three-digit HTTP status code (100-999)");
+  }
+  const auto text = [&](const char* key, std::optional<std::string>& out) {
+    if (!r.has(key)) return;
+    out = r.get<std::string>(key);
+    check_head_text(r, key, *out);
+  };
+  text("reason", rs.reason);
+  text("accept", rs.accept);
+  text("subprotocol", rs.subprotocol);
+  text("extensions", rs.extensions);
+  if (r.has("extra_headers")) {
+    rs.extra_headers = read_header_pairs(r, "extra_headers");
+    for (const auto& f : rs.extra_headers) {
+      if (!ref::is_token(f.name)) r.fail("extra_headers: \"" + f.name + "\" is not a field name");
+      check_head_text(r, "extra_headers", f.value);
+    }
+  }
+  if (r.has("omit_headers")) {
+    rs.omit_headers = r.get<std::vector<std::string>>("omit_headers");
+    for (const auto& name : rs.omit_headers) {
+      const bool known = std::any_of(std::begin(response_fields), std::end(response_fields),
+                                     [&](const char* f) { return ref::iequals(name, f); });
+      if (!known)
+        r.fail("omit_headers names \"" + name +
+               "\", which is no field of the response wsspec builds (Upgrade, Connection, "
+               "Sec-WebSocket-Accept, Sec-WebSocket-Protocol, Sec-WebSocket-Extensions)");
+    }
+  }
+  if (r.has("raw")) {
+    rs.raw = r.get<std::string>("raw");
+    if (rs.raw->empty()) r.fail("raw must not be empty");
+  }
+  rs.chop = r.get_or<std::size_t>("chop", 0);
+  if (r.has("pause_ms")) rs.pause = read_ms(r, "pause_ms");
+  if (rs.pause.count() > 0 && rs.chop == 0) r.fail("pause_ms needs a chop to pause between");
+  if (r.has("frames_with_response"))
+    rs.frames_with_response =
+        read_frames(r.at("frames_with_response"), where + ".frames_with_response");
+  return rs;
+}
+
 }  // namespace
 
 json to_json(const case_def& c) {
   json hs = json::object();
   const auto& h = c.handshake;
   if (h.raw_request) hs["raw_request"] = *h.raw_request;
-  if (!h.extra_headers.empty()) {
-    json a = json::array();
-    for (const auto& f : h.extra_headers) a.push_back({f.name, f.value});
-    hs["extra_headers"] = a;
-  }
+  if (!h.extra_headers.empty()) hs["extra_headers"] = header_pairs_json(h.extra_headers);
   if (!h.omit_headers.empty()) hs["omit_headers"] = h.omit_headers;
   if (!h.subprotocols.empty()) hs["subprotocols"] = h.subprotocols;
   if (!h.extensions.empty()) hs["extensions"] = ref::format_extensions(h.extensions);
@@ -365,6 +477,7 @@ json to_json(const case_def& c) {
   if (h.pause.count()) hs["pause_ms"] = h.pause.count();
   if (!h.frames_with_request.empty())
     hs["frames_with_request"] = frames_json(h.frames_with_request);
+  if (h.response != response_spec{}) hs["response"] = response_json(h.response);
 
   json steps = json::array();
   for (const auto& s : c.steps) steps.push_back(step_json(s));
@@ -390,6 +503,8 @@ json to_json(const case_def& c) {
                    {"require_clean", ce.require_clean},
                    {"decides_behavior", ce.decides_behavior}}},
                  {"compare", c.expect.compare == compare_mode::exact ? "exact" : "length"}};
+  if (ce.server_close_delay.count())
+    expect["close"]["server_close_delay_ms"] = ce.server_close_delay.count();
   if (c.expect.fail_before_mark) expect["fail_before_mark"] = *c.expect.fail_before_mark;
   if (c.expect.informational) expect["informational"] = true;
   if (!c.expect.forbidden_pongs.empty()) {
@@ -477,13 +592,7 @@ static case_def read_case(const json& j) {
     reader h(r.at("handshake"), where + ".handshake");
     auto& hs = c.handshake;
     if (h.has("raw_request")) hs.raw_request = h.get<std::string>("raw_request");
-    if (h.has("extra_headers")) {
-      for (const auto& pair : h.at("extra_headers")) {
-        if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
-          h.fail("extra_headers holds [name, value] pairs of strings");
-        hs.extra_headers.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
-      }
-    }
+    if (h.has("extra_headers")) hs.extra_headers = read_header_pairs(h, "extra_headers");
     if (h.has("omit_headers")) hs.omit_headers = h.get<std::vector<std::string>>("omit_headers");
     if (h.has("subprotocols")) hs.subprotocols = h.get<std::vector<std::string>>("subprotocols");
     if (h.has("extensions")) {
@@ -497,6 +606,12 @@ static case_def read_case(const json& j) {
     if (h.has("frames_with_request"))
       hs.frames_with_request =
           read_frames(h.at("frames_with_request"), where + ".handshake.frames_with_request");
+    if (h.has("response")) {
+      hs.response = read_response(h.at("response"), where + ".handshake.response");
+      // A response is wsspec's answer to a client; a case that tests servers sends none.
+      if (hs.response != response_spec{} && applies_to(c.roles, ref::role::server))
+        h.fail("response is for cases that test clients only (roles \"client\")");
+    }
   }
   const json& steps = r.at("steps");
   if (!steps.is_array()) r.fail("steps must be an array");
@@ -544,6 +659,9 @@ static case_def read_case(const json& j) {
     ce.allow_drop = cl.get_or<bool>("allow_drop", ce.allow_drop);
     ce.require_clean = cl.get_or<bool>("require_clean", ce.require_clean);
     ce.decides_behavior = cl.get_or<bool>("decides_behavior", ce.decides_behavior);
+    // Testing a client: how long wsspec holds its TCP close back (RFC 6455 §7.1.1).
+    if (cl.has("server_close_delay_ms"))
+      ce.server_close_delay = read_ms(cl, "server_close_delay_ms");
   }
   const auto compare = e.get_or<std::string>("compare", "exact");
   if (compare != "exact" && compare != "length") e.fail("compare is exact or length");

@@ -83,6 +83,10 @@ std::vector<std::string> catalogue::validate() const {
       if (!fresh)
         problems.push_back(who + ": Autobahn alias " + c.autobahn + " also used by " + it->second);
     }
+    if (c.handshake.response != response_spec{} && applies_to(c.roles, ref::role::server))
+      problems.push_back(who +
+                         ": a response to send is for clients only, but the case applies "
+                         "to servers");
     if (c.expect.outcomes.empty() && !c.expect.handshake)
       problems.push_back(who + ": no acceptable outcome");
     if (c.expect.fail_before_mark) {
@@ -235,6 +239,62 @@ case_builder& case_builder::offer_extensions(std::vector<ref::extension> e) {
 }
 case_builder& case_builder::offer_deflate() {
   def().handshake.offer_deflate = true;
+  return *this;
+}
+case_builder& case_builder::respond(response_spec r) {
+  def().handshake.response = std::move(r);
+  return *this;
+}
+case_builder& case_builder::response_status(int status, std::string reason) {
+  def().handshake.response.status = status;
+  if (!reason.empty()) def().handshake.response.reason = std::move(reason);
+  return *this;
+}
+case_builder& case_builder::response_accept(std::string value) {
+  def().handshake.response.accept = std::move(value);
+  return *this;
+}
+case_builder& case_builder::response_subprotocol(std::string value) {
+  def().handshake.response.subprotocol = std::move(value);
+  return *this;
+}
+case_builder& case_builder::response_extensions(std::string value) {
+  def().handshake.response.extensions = std::move(value);
+  return *this;
+}
+case_builder& case_builder::response_header(std::string name, std::string value) {
+  def().handshake.response.extra_headers.push_back({std::move(name), std::move(value)});
+  return *this;
+}
+case_builder& case_builder::omit_response_header(std::string name) {
+  def().handshake.response.omit_headers.push_back(std::move(name));
+  return *this;
+}
+case_builder& case_builder::raw_response(std::string response) {
+  def().handshake.response.raw = std::move(response);
+  return *this;
+}
+case_builder& case_builder::response_chopped(std::size_t chop, std::chrono::milliseconds pause) {
+  def().handshake.response.chop = chop;
+  def().handshake.response.pause = pause;
+  return *this;
+}
+case_builder& case_builder::frames_with_response(std::vector<wire_frame> frames) {
+  def().handshake.response.frames_with_response = std::move(frames);
+  return *this;
+}
+case_builder& case_builder::expect_client_fails() {
+  handshake_expectation h;
+  h.expect = handshake_expectation::outcome::reject;
+  def().expect.handshake = h;
+  def().expect.close.closes = close_expectation::who::target;
+  def().expect.close.codes.clear();
+  def().expect.close.allow_drop = true;
+  def().expect.close.require_clean = false;
+  return *this;
+}
+case_builder& case_builder::server_close_delay(std::chrono::milliseconds d) {
+  def().expect.close.server_close_delay = d;
   return *this;
 }
 case_builder& case_builder::send(std::initializer_list<wire_frame> frames) {

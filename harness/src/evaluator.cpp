@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "wsspec/harness/mask_keys.hpp"
 #include "wsspec/reference/close_code.hpp"
 
 namespace wsspec::harness {
@@ -57,6 +58,11 @@ std::string describe_close_expectation(const close_expectation& c) {
 std::string describe_actual(const transcript& t) {
   std::ostringstream s;
   if (!t.connected) return "not connected: " + t.connect_error;
+  if (!t.handshake_complete && t.target == ref::role::client) {
+    s << (t.peer_head ? "the client's request was refused" : "no opening request from the client");
+    if (t.handshake_problem) s << ": " << ref::describe(*t.handshake_problem);
+    return s.str();
+  }
   if (!t.handshake_complete) {
     s << "handshake not completed";
     if (t.http_status) s << " (HTTP " << t.http_status << ")";
@@ -220,10 +226,59 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
   go_on = true;
 }
 
+// Testing a client: the case's response is one the client must refuse (RFC 6455 §4.1: "the
+// client MUST _Fail the WebSocket Connection_"), or one it must go on with. A connection that was
+// never established is failed by closing TCP, without a Close frame (§7.1.7 asks for one only
+// once the connection is established), and the client sends no data on it.
+void judge_client_handshake(const case_def& c, const transcript& t, case_result& r, bool& go_on) {
+  const auto& hx = *c.expect.handshake;
+  const verdict miss = unmet(c.lvl);
+  const bool went_on = !t.messages.empty() || !t.pongs.empty();
+  const bool ended = t.close || t.peer_eof_at || t.reset_at;
+  r.behavior = verdict::ok;
+  r.close = close_verdict::ok;
+  go_on = hx.expect == handshake_expectation::outcome::accept ||
+          (hx.expect == handshake_expectation::outcome::either && (went_on || !ended));
+  if (go_on) return;
+  if (went_on) {
+    r.behavior = miss;
+    r.reasons.push_back(
+        {"accepted_bad_response", miss,
+         "the client went on with the connection (it echoed " + std::to_string(t.messages.size()) +
+             " message(s) and sent " + std::to_string(t.pongs.size()) +
+             " Pong(s)) after a response it must refuse (RFC 6455 §4.1: it MUST fail the "
+             "WebSocket connection)"});
+    return;
+  }
+  if (!ended) {
+    r.behavior = miss;
+    r.reasons.push_back({"did_not_fail", miss,
+                         "the client kept the connection open after a response it must refuse "
+                         "(RFC 6455 §4.1: it MUST fail the WebSocket connection)"});
+  }
+}
+
+// Testing a client, on every case: its request is fresh (RFC 6455 §4.1: the Sec-WebSocket-Key
+// nonce "MUST be selected randomly for each connection") and its masking keys unpredictable
+// (§5.3: "a fresh masking key", §10.3: "unpredictable").
+void judge_client_keys(const transcript& t, verdict& behavior, std::vector<finding>& reasons) {
+  if (t.key_reused_from) {
+    worsen(behavior, verdict::failed);
+    reasons.push_back({"key_reused", verdict::failed,
+                       "the client's Sec-WebSocket-Key repeats the one it sent for " +
+                           *t.key_reused_from +
+                           " (RFC 6455 §4.1: a nonce randomly selected for each connection)"});
+  }
+  for (auto& f : judge_mask_keys(t.rx_mask_keys)) {
+    worsen(behavior, verdict::failed);
+    reasons.push_back({f.code, verdict::failed, f.text});
+  }
+}
+
 // RFC 6455 §11.3.2 and §11.3.4: Sec-WebSocket-Extensions and Sec-WebSocket-Protocol "MUST NOT
 // appear more than once in an HTTP response".
 void judge_response_fields(const transcript& t, verdict& behavior, std::vector<finding>& reasons) {
-  if (!t.peer_head || t.http_status != 101) return;
+  if (t.target != ref::role::server || !t.peer_head || t.http_status != 101) return;
   for (const char* name : {"Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"}) {
     const std::size_t lines = t.peer_head->count(name);
     if (lines > 1) {
@@ -357,12 +412,12 @@ close_verdict judge_close(const case_def& c, const transcript& t, verdict gives,
       r.reasons.push_back({"close_never_sent", gives, "wsspec never sent its Close frame"});
       return close_verdict::unclean;
     }
-    if (c.roles != role_set::client && !t.peer_eof_at && t.reset_at) {
+    if (t.target == ref::role::server && !t.peer_eof_at && t.reset_at) {
       r.reasons.push_back(
           {"connection_reset", gives, "the connection was reset instead of closed"});
       return close_verdict::unclean;
     }
-    if (!t.peer_eof_at && !t.reset_at) {
+    if (t.target == ref::role::server && !t.peer_eof_at && !t.reset_at) {
       r.reasons.push_back(
           {"server_kept_tcp_open", gives,
            "after the closing handshake the server did not close the TCP connection (RFC 6455 "
@@ -460,6 +515,8 @@ case_result evaluate(const case_def& c, const transcript& t) {
     }
     const bool rejection =
         c.expect.handshake && c.expect.handshake->expect == handshake_expectation::outcome::reject;
+    if (rejection && t.target == ref::role::client)
+      e = "the client fails the connection: it closes TCP and sends no data";
     r.expected =
         rejection ? e : e + (e.empty() ? "" : "; ") + describe_close_expectation(c.expect.close);
   }
@@ -468,6 +525,16 @@ case_result evaluate(const case_def& c, const transcript& t) {
     r.behavior = verdict::error;
     r.close = close_verdict::error;
     r.reasons.push_back({"harness_fault", verdict::error, "wsspec fault: " + t.harness_error});
+    return r;
+  }
+  if (!t.connected && t.target == ref::role::client) {
+    // Testing a client: it connects for each case; one that never came for this case crashed,
+    // hung, stopped early or skipped it.
+    r.behavior = verdict::failed;
+    r.close = close_verdict::failed;
+    r.reasons.push_back({"case_not_run", verdict::failed,
+                         "the client never connected for this case" +
+                             (t.connect_error.empty() ? "" : " (" + t.connect_error + ")")});
     return r;
   }
   if (!t.connected) {
@@ -483,7 +550,27 @@ case_result evaluate(const case_def& c, const transcript& t) {
   }
 
   bool go_on = true;
-  if (c.expect.handshake) {
+  if (t.target == ref::role::client && !t.handshake_complete) {
+    r.behavior = verdict::failed;
+    r.close = close_verdict::failed;
+    std::string why = t.peer_head ? "the client's opening request breaks a rule"
+                                  : "the client sent no complete opening request";
+    if (t.handshake_problem) why += ": " + std::string(ref::describe(*t.handshake_problem));
+    r.reasons.push_back({"bad_request", verdict::failed, why});
+    judge_client_keys(t, r.behavior, r.reasons);
+    return r;
+  }
+  if (c.expect.handshake && t.target == ref::role::client) {
+    judge_client_handshake(c, t, r, go_on);
+    if (!go_on) {
+      judge_client_keys(t, r.behavior, r.reasons);
+      if (c.expect.informational && r.behavior == verdict::ok) {
+        r.behavior = verdict::informational;
+        r.close = close_verdict::informational;
+      }
+      return r;
+    }
+  } else if (c.expect.handshake) {
     judge_handshake(c, t, r, go_on);
     if (!go_on) {
       if (c.expect.informational && r.behavior == verdict::ok) {
@@ -572,6 +659,7 @@ case_result evaluate(const case_def& c, const transcript& t) {
                              " control frame(s) after the target's own Close (RFC 6455 §1.4: "
                              "after a Close \"a peer does not send any further data\")"});
   }
+  if (t.target == ref::role::client) judge_client_keys(t, behavior, r.reasons);
   for (const auto& [err, detail] : t.violations) {
     worsen(behavior, verdict::failed);
     r.reasons.push_back({"target_violation", verdict::failed,
@@ -588,6 +676,21 @@ case_result evaluate(const case_def& c, const transcript& t) {
                                                          : unmet(c.lvl);
   r.close = judge_close(c, t, close_gives, r);
   if (r.close != close_verdict::ok) worsen(r.behavior, close_gives);
+  // RFC 6455 §7.1.1: "the client SHOULD wait for the server to close the connection but MAY
+  // close the connection at any time after sending and receiving a Close message, e.g., if it
+  // has not received a TCP Close from the server in a reasonable time period".
+  if (t.target == ref::role::client && ex.close.server_close_delay.count() > 0 && t.close &&
+      t.close_sent_at) {
+    const auto ended = t.peer_eof_at ? t.peer_eof_at : t.reset_at;
+    if (ended && (!t.we_shut_down_at || *ended < *t.we_shut_down_at)) {
+      worsen(r.behavior, should_unmet(c.lvl));
+      r.reasons.push_back(
+          {"client_closed_tcp_first", should_unmet(c.lvl),
+           "the client closed TCP " +
+               std::to_string((*ended - std::max(t.close->at, *t.close_sent_at)).count() / 1000) +
+               " ms after the closing handshake, before the server did"});
+    }
+  }
   // An informational case informs about a choice the RFC leaves open; it never softens a
   // violation or an unmet requirement.
   if (ex.informational && r.behavior == verdict::ok) r.behavior = verdict::informational;

@@ -65,6 +65,9 @@ void observer::on_header(micros at) {
   e.size = h.length;
   rx_entry_ = rec_.kept(e) ? t.entries.size() - 1 : static_cast<std::size_t>(-1);
   ++frames_seen_;
+  if (h.masked && t.rx_mask_keys.size() < transcript::max_mask_keys)
+    t.rx_mask_keys.push_back(std::uint32_t{h.key[0]} << 24 | std::uint32_t{h.key[1]} << 16 |
+                             std::uint32_t{h.key[2]} << 8 | h.key[3]);
   decoder_.violations().for_each(
       [&](ref::error err) { rec_.listed_violation(err, "frame " + std::to_string(frames_seen_)); });
   frame_is_control_ = ref::is_control(h.opcode);

@@ -105,25 +105,81 @@ judged_response judge_response(const ref::http_head& response, const planned_req
   return j;
 }
 
+std::string_view status_reason(int status) noexcept {
+  switch (status) {
+    case 101:
+      return "Switching Protocols";
+    case 200:
+      return "OK";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 426:
+      return "Upgrade Required";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
+  }
+}
+
 planned_answer answer_request(const ref::http_head& request, const handshake_spec& hs) {
   planned_answer a;
   auto req = ref::validate_request(request);
   if (!req) {
+    // RFC 6455 §4.2.1: the client's request breaks a rule; wsspec refuses it as a server must.
     a.problem = req.err();
     a.status = ref::http_status_for(req.err());
     a.text = ref::build_rejection(req.err());
+    a.refused = true;
     return a;
   }
-  ref::handshake_response resp;
-  resp.accept = ref::accept_for_key(req->key);
-  if (hs.offer_deflate) {
+  const response_spec& rs = hs.response;
+  const std::string accept = ref::accept_for_key(req->key);
+  const auto expand = [&](std::string text) {
+    replace_all(text, "{accept}", accept);
+    replace_all(text, "{key}", req->key);
+    return text;
+  };
+  a.status = rs.status;
+  if (rs.raw) {
+    a.text = expand(*rs.raw);
+    return a;
+  }
+  std::vector<ref::header_field> fields = {
+      {"Upgrade", "websocket"},
+      {"Connection", "Upgrade"},
+      {"Sec-WebSocket-Accept", expand(rs.accept.value_or("{accept}"))},
+  };
+  if (rs.subprotocol) fields.push_back({"Sec-WebSocket-Protocol", *rs.subprotocol});
+  if (rs.extensions) {
+    fields.push_back({"Sec-WebSocket-Extensions", *rs.extensions});
+  } else if (hs.offer_deflate && rs.status == 101) {
     ref::deflate_server_policy policy;
     if (auto agreed = ref::negotiate_deflate(req->extensions, policy)) {
-      resp.extensions.push_back(agreed->response);
+      fields.push_back({"Sec-WebSocket-Extensions", ref::format_extensions({agreed->response})});
       a.deflate = agreed->params;
     }
   }
-  a.text = ref::build_response(resp);
+  std::erase_if(fields, [&](const ref::header_field& f) {
+    return std::any_of(rs.omit_headers.begin(), rs.omit_headers.end(),
+                       [&](const std::string& n) { return header_iequals(f, n); });
+  });
+  for (const auto& f : rs.extra_headers) fields.push_back({f.name, expand(f.value)});
+  const std::string reason = rs.reason.value_or(std::string(status_reason(rs.status)));
+  a.text = ref::format_head("HTTP/1.1 " + std::to_string(rs.status) + " " + reason,
+                            ref::field_lines(fields));
   return a;
 }
 

@@ -8,6 +8,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <map>
+#include <optional>
 
 namespace wsspec::harness {
 
@@ -71,6 +73,7 @@ class run_state {
     const case_def& c = *cases_[index];
     auto ex = co_await net::this_coro::executor;
     transcript tr;
+    tr.target = o_.target;
     std::unique_ptr<transport> t;
     if (o_.in_memory_peer) {
       t = o_.in_memory_peer(ex);
@@ -87,22 +90,11 @@ class run_state {
       sc.seed = o_.seed;
       sc.close_timeout = o_.close_timeout;
       sc.time_scale = o_.time_scale;
-      // Every wait in a session is bounded; this outer bound only catches a fault of wsspec.
-      const auto hard = std::chrono::duration_cast<std::chrono::milliseconds>(
-          (c.budget + sc.handshake_timeout + 3 * sc.close_timeout) * o_.time_scale +
-          std::chrono::seconds(5));
-      net::steady_timer watchdog(ex);
-      watchdog.expires_after(hard);
-      try {
-        auto r = co_await (run_session(c, *t, sc, tr) || watchdog.async_wait(use_tuple));
-        tr.connected = true;
-        // The transcript so far is kept as evidence of where wsspec itself got stuck.
-        if (r.index() == 1) tr.harness_error = "the case overran its hard deadline";
-      } catch (const std::exception& e) {
-        tr.connected = true;
-        tr.harness_error = e.what();
-      }
-      t->close();
+      if (o_.target == ref::role::client)
+        sc.note_key = [this](const std::string& key, const std::string& id) {
+          return note_key(key, id);
+        };
+      co_await run_recorded(c, *t, sc, tr);
     }
     case_result r = evaluate(c, tr);
     r.log = std::move(tr);
@@ -110,8 +102,16 @@ class run_state {
     if (o_.on_result) o_.on_result(results_[index], index);
   }
 
+  // The first case whose request carried `key`, when it is not this one.
+  std::optional<std::string> note_key(const std::string& key, const std::string& id) {
+    auto [it, fresh] = keys_.emplace(key, id);
+    if (fresh || it->second == id) return std::nullopt;
+    return it->second;
+  }
+
   const std::vector<const case_def*>& cases_;
   const run_options& o_;
+  std::map<std::string, std::string> keys_;
   std::vector<case_result> results_;
   std::vector<std::size_t> queue_;
   std::size_t next_ = 0;
@@ -122,6 +122,27 @@ class run_state {
 };
 
 }  // namespace
+
+net::awaitable<void> run_recorded(const case_def& c, transport& t, session_config sc,
+                                  transcript& tr) {
+  auto ex = co_await net::this_coro::executor;
+  // Every wait in a session is bounded; this outer bound only catches a fault of wsspec.
+  const auto hard = std::chrono::duration_cast<std::chrono::milliseconds>(
+      (c.budget + sc.handshake_timeout + 3 * sc.close_timeout) * sc.time_scale +
+      std::chrono::seconds(5));
+  net::steady_timer watchdog(ex);
+  watchdog.expires_after(hard);
+  try {
+    auto r = co_await (run_session(c, t, std::move(sc), tr) || watchdog.async_wait(use_tuple));
+    tr.connected = true;
+    // The transcript so far is kept as evidence of where wsspec itself got stuck.
+    if (r.index() == 1) tr.harness_error = "the case overran its hard deadline";
+  } catch (const std::exception& e) {
+    tr.connected = true;
+    tr.harness_error = e.what();
+  }
+  t.close();
+}
 
 run_outcome run_cases(const std::vector<const case_def*>& cases, const run_options& options) {
   const auto start = std::chrono::steady_clock::now();

@@ -83,6 +83,7 @@ class runner_state {
   }
 
   net::awaitable<void> run() {
+    tr_.target = cfg_.target;
     tr_.connected = true;
     log(entry_kind::connected, "connected");
     if (cfg_.target == ref::role::server) {
@@ -249,13 +250,23 @@ class runner_state {
     const planned_answer answer = answer_request(*head, c_.handshake);
     tr_.handshake_problem = answer.problem;
     if (answer.problem) violation(*answer.problem, "in the client's request");
+    if (const std::string* key = head->find("Sec-WebSocket-Key"); key && cfg_.note_key) {
+      tr_.key_reused_from = cfg_.note_key(*key, c_.id);
+      if (tr_.key_reused_from)
+        log(entry_kind::note, "the Sec-WebSocket-Key repeats the one of " + *tr_.key_reused_from);
+    }
     if (answer.deflate) agree(*answer.deflate);
     log(entry_kind::handshake_response, answer.text);
     tr_.http_status = answer.status;
-    if (!co_await write_now(
-            {reinterpret_cast<const std::uint8_t*>(answer.text.data()), answer.text.size()}))
-      co_return;
-    tr_.handshake_complete = answer.status == 101;
+    tr_.handshake_sent = true;
+    const response_spec& rs = c_.handshake.response;
+    std::vector<std::uint8_t> bytes(answer.text.begin(), answer.text.end());
+    if (!answer.refused)
+      for (const auto& f : rs.frames_with_response) append_frame(f, bytes, nullptr);
+    if (!co_await write_chopped(bytes, answer.refused ? 0 : rs.chop, rs.pause)) co_return;
+    // The client's request was valid and wsspec answered it as the case says: what the client
+    // does with that answer (go on, or fail the connection) is what the case judges.
+    tr_.handshake_complete = !answer.refused;
   }
 
   void agree(const ref::deflate_params& p) {
@@ -473,6 +484,7 @@ class runner_state {
     } else if (std::get_if<shutdown_step>(&s)) {
       co_await flush();
       t_.shutdown_send();
+      tr_.we_shut_down_at = now();
       log(entry_kind::note, "wsspec half-closed the TCP connection");
     } else if (auto* mk = std::get_if<mark_step>(&s)) {
       tr_.marks[mk->label] = now();
@@ -562,9 +574,21 @@ class runner_state {
       while (!tr_.close && !ended() && clock_type::now() < close_deadline)
         co_await rx_signal_.wait_until(close_deadline);
       co_await flush();
-      t_.shutdown_send();
-      while (!ended() && clock_type::now() < close_deadline)
-        co_await rx_signal_.wait_until(close_deadline);
+      // RFC 6455 §7.1.1: the server closes TCP first, and the client SHOULD wait for it; a case
+      // may hold the server's FIN back to see whether the client waits.
+      const auto delay = c_.expect.close.server_close_delay;
+      if (delay.count() > 0 && !ended()) {
+        const auto until = clock_type::now() + scaled(delay);
+        while (!ended() && clock_type::now() < until) co_await rx_signal_.wait_until(until);
+      }
+      if (!ended()) {
+        t_.shutdown_send();
+        tr_.we_shut_down_at = now();
+        log(entry_kind::note, "wsspec half-closed the TCP connection");
+      }
+      const auto fin_deadline = clock_type::now() + scaled(cfg_.close_timeout);
+      while (!ended() && clock_type::now() < fin_deadline)
+        co_await rx_signal_.wait_until(fin_deadline);
     }
     close_tcp();
   }

@@ -49,6 +49,31 @@ class tcp_transport final : public transport {
   tcp::socket socket_;
 };
 
+class prefixed_transport final : public transport {
+ public:
+  prefixed_transport(std::unique_ptr<transport> inner, std::vector<std::uint8_t> prefix)
+      : inner_(std::move(inner)), prefix_(std::move(prefix)) {}
+  net::awaitable<read_result> read_some(std::span<std::uint8_t> buffer) override {
+    if (at_ < prefix_.size()) {
+      const std::size_t n = std::min(buffer.size(), prefix_.size() - at_);
+      std::copy_n(prefix_.begin() + static_cast<std::ptrdiff_t>(at_), n, buffer.begin());
+      at_ += n;
+      co_return read_result{boost::system::error_code{}, n};
+    }
+    co_return co_await inner_->read_some(buffer);
+  }
+  net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t> data) override {
+    co_return co_await inner_->write(data);
+  }
+  void shutdown_send() override { inner_->shutdown_send(); }
+  void close() override { inner_->close(); }
+
+ private:
+  std::unique_ptr<transport> inner_;
+  std::vector<std::uint8_t> prefix_;
+  std::size_t at_ = 0;
+};
+
 // The far end is a reference connection driven synchronously: what the harness writes is fed to
 // it at once, and what it answers is read back.
 class reference_peer final : public transport {
@@ -136,6 +161,15 @@ net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::ui
     co_return nullptr;
   }
   co_return std::make_unique<tcp_transport>(std::move(socket));
+}
+
+std::unique_ptr<transport> make_tcp_transport(tcp::socket socket) {
+  return std::make_unique<tcp_transport>(std::move(socket));
+}
+
+std::unique_ptr<transport> with_prefix(std::unique_ptr<transport> inner,
+                                       std::vector<std::uint8_t> already_read) {
+  return std::make_unique<prefixed_transport>(std::move(inner), std::move(already_read));
 }
 
 std::unique_ptr<transport> make_reference_peer(net::any_io_executor executor,

@@ -41,7 +41,7 @@ void encode_wire_frame(const wire_frame& f, ref::role sender, const ref::mask_ke
     own = f.payload.materialize();
     payload = &own;
   }
-  const bool masked = f.masked.value_or(sender == ref::role::client);
+  const bool masked = masks(f.mask, sender);
   const ref::mask_key key = f.key.value_or(default_key);
   const std::uint64_t declared = f.declared_length.value_or(payload->size());
   const std::uint8_t length_bytes = f.length_bytes.value_or(ref::minimal_length_bytes(declared));

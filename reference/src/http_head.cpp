@@ -235,9 +235,17 @@ parse_result http_head_parser::parse_line(std::size_t consumed) {
     if (enforced(error::bad_header_line)) return fail(error::bad_header_line, consumed);
     return parse_result{parse_status::need_more, consumed, {}};
   };
-  // RFC 9112 §5.2: obs-fold (a line starting with whitespace) is rejected, as is whitespace
-  // between the start-line and the first field (RFC 9112 §2.2).
-  if (is_ows(line.front())) return malformed();
+  if (is_ows(line.front())) {
+    // RFC 9112 §5.2: "A user agent that receives an obs-fold in a response message [...] MUST
+    // replace each received obs-fold with one or more SP octets prior to interpreting the field
+    // value"; a server MAY reject one in a request, and wsspec's does. Whitespace between the
+    // start-line and the first field is rejected either way (RFC 9112 §2.2).
+    if (kind_ == kind::request || head_.fields.empty()) return malformed();
+    std::string& value = head_.fields.back().value;
+    const auto more = trim(line);
+    if (!more.empty()) value += (value.empty() ? "" : " ") + std::string(more);
+    return {parse_status::need_more, consumed, {}};
+  }
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return malformed();
   const auto name = line.substr(0, colon);

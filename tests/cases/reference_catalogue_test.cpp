@@ -15,11 +15,17 @@
 namespace wsspec::harness {
 namespace {
 
-std::vector<const case_def*> server_cases() {
+std::vector<const case_def*> cases_for(ref::role target) {
   selection s;
-  s.target = ref::role::server;
+  s.target = target;
   std::vector<std::string> unmatched;
   return select(builtin_catalogue().cases(), s, unmatched);
+}
+std::vector<const case_def*> server_cases() {
+  return cases_for(ref::role::server);
+}
+std::vector<const case_def*> client_cases() {
+  return cases_for(ref::role::client);
 }
 
 // The verdicts the reference must reach: OK, or what the case itself declares for a behaviour
@@ -41,7 +47,16 @@ ref::connection_config reference_server() {
   return c;
 }
 
+ref::connection_config reference_client() {
+  ref::connection_config c;
+  c.self = ref::role::client;
+  c.request.host = "127.0.0.1:9001";
+  c.request.target = "/runCase?case=1&agent=reference";
+  return c;
+}
+
 class InProcess : public ::testing::TestWithParam<const case_def*> {};
+class InProcessClient : public ::testing::TestWithParam<const case_def*> {};
 
 // A case that expects the target to fail the connection or refuse the handshake.
 bool expects_failure(const case_def& c) {
@@ -75,6 +90,29 @@ TEST_P(InProcess, ReferencePasses) {
   }
 }
 
+// The same catalogue in client role: wsspec serves, the reference client connects and echoes.
+TEST_P(InProcessClient, ReferencePasses) {
+  const case_def& c = *GetParam();
+  std::vector<ref::error> failures;
+  run_options o;
+  o.target = ref::role::client;
+  o.jobs = 1;
+  o.in_memory_peer = [&](net::any_io_executor ex) {
+    return make_reference_peer(std::move(ex), reference_client(),
+                               [&](ref::error e) { failures.push_back(e); });
+  };
+  const auto outcome = run_cases({&c}, o);
+  ASSERT_EQ(outcome.results.size(), 1u);
+  expect_pass(outcome.results.front());
+  if (expects_failure(c)) {
+    EXPECT_FALSE(c.rules.empty()) << c.id << " names no reference rule";
+  }
+  for (auto e : failures)
+    EXPECT_NE(std::find(c.rules.begin(), c.rules.end(), e), c.rules.end())
+        << c.id << ": the reference client fails on " << ref::name(e)
+        << ", which the case does not name";
+}
+
 std::string case_name(const ::testing::TestParamInfo<const case_def*>& info) {
   std::string n = info.param->id;
   for (char& ch : n)
@@ -83,6 +121,8 @@ std::string case_name(const ::testing::TestParamInfo<const case_def*>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Catalogue, InProcess, ::testing::ValuesIn(server_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Catalogue, InProcessClient, ::testing::ValuesIn(client_cases()),
+                         case_name);
 
 TEST(Loopback, WholeCatalogueAgainstTheReferenceEchoServer) {
   boost::asio::io_context ioc(1);

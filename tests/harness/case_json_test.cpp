@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <sstream>
 
 #include "wsspec/harness/catalogue.hpp"
@@ -69,6 +71,131 @@ TEST(CaseJson, NonUtf8PayloadsAreWrittenAsHex) {
       .expect_fail({1007});
   const auto j = to_json(cat.cases().front());
   EXPECT_EQ(j["steps"][0]["send_frames"]["frames"][0]["payload"]["hex"], "ff");
+}
+
+// A client case that sets every field of the response and the close delay.
+case_def client_case_with_every_response_field() {
+  catalogue cat;
+  cat.add("rfc6455/4.1/every-response-field")
+      .section("4.1")
+      .roles(role_set::client)
+      .must("r")
+      .describe("d")
+      .response_status(426, "Upgrade Required")
+      .response_accept("{accept}, {key}")
+      .response_subprotocol("chat")
+      .response_extensions("x-wsspec-unknown; mode=fast")
+      .response_header("X-Key", "{key}")
+      .response_header("Set-Cookie", "a=1")
+      .omit_response_header("Connection")
+      .raw_response("HTTP/1.1 426 Upgrade Required\r\nX: {accept}\r\n\r\n")
+      .response_chopped(7, std::chrono::milliseconds(25))
+      .frames_with_response({text("with the response"), ping("p")})
+      .send({text("hi")})
+      .expect_echo({text_message("hi")})
+      .server_close_delay(std::chrono::milliseconds(1500));
+  return cat.cases().front();
+}
+
+TEST(CaseJson, TheResponseToAClientRoundTrips) {
+  const case_def c = client_case_with_every_response_field();
+  const auto j = to_json(c);
+  const auto& r = j["handshake"]["response"];
+  EXPECT_EQ(r["status"], 426);
+  EXPECT_EQ(r["reason"], "Upgrade Required");
+  EXPECT_EQ(r["accept"], "{accept}, {key}");
+  EXPECT_EQ(r["extra_headers"][0][1], "{key}");
+  EXPECT_EQ(r["omit_headers"][0], "Connection");
+  EXPECT_EQ(r["chop"], 7);
+  EXPECT_EQ(r["pause_ms"], 25);
+  EXPECT_EQ(r["frames_with_response"].size(), 2u);
+  EXPECT_EQ(j["expect"]["close"]["server_close_delay_ms"], 1500);
+  const case_def back = case_from_json(j);
+  EXPECT_EQ(back.handshake.response, c.handshake.response);
+  EXPECT_EQ(back.expect.close.server_close_delay, c.expect.close.server_close_delay);
+  EXPECT_EQ(to_json(back), j);
+}
+
+TEST(CaseJson, EmptyAndDefaultResponseValuesAreKept) {
+  // An empty reason or accept is a value a case sends on purpose, not the default.
+  catalogue cat;
+  auto b = cat.add("x").section("4.1").roles(role_set::client).must("r").describe("d");
+  response_spec rs;
+  rs.reason = "";
+  rs.accept = "";
+  b.respond(rs).send({text("hi")}).expect_echo({text_message("hi")});
+  const auto j = to_json(cat.cases().front());
+  EXPECT_EQ(j["handshake"]["response"], (nlohmann::json{{"reason", ""}, {"accept", ""}}));
+  EXPECT_EQ(case_from_json(j).handshake.response, rs);
+}
+
+TEST(CaseJson, OnlyWhatDiffersFromTheDefaultResponseIsWritten) {
+  catalogue cat;
+  cat.add("x")
+      .section("4.1")
+      .roles(role_set::client)
+      .must("r")
+      .describe("d")
+      .send({text("hi")})
+      .expect_echo({text_message("hi")});
+  auto j = to_json(cat.cases().front());
+  EXPECT_FALSE(j.contains("handshake"));
+  EXPECT_FALSE(j["expect"]["close"].contains("server_close_delay_ms"));
+  cat.cases().front().handshake.response.status = 200;
+  j = to_json(cat.cases().front());
+  EXPECT_EQ(j["handshake"], (nlohmann::json{{"response", {{"status", 200}}}}));
+}
+
+// `edit` applied to the JSON of the client case above; the error it gives, or "".
+std::string error_of_client_case(const std::function<void(nlohmann::json&)>& edit) {
+  auto j = to_json(client_case_with_every_response_field());
+  edit(j);
+  try {
+    case_from_json(j);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(CaseJson, BadResponseValuesAreRejectedWithAReason) {
+  using nlohmann::json;
+  const auto response = [](json& j) -> json& { return j["handshake"]["response"]; };
+  EXPECT_EQ(error_of_client_case([](json&) {}), "");
+  auto e = error_of_client_case([&](json& j) { response(j)["status"] = 42; });
+  EXPECT_NE(e.find("status must be a three-digit"), std::string::npos) << e;
+  EXPECT_NE(e.find("case rfc6455/4.1/every-response-field.handshake.response"), std::string::npos)
+      << e;
+  e = error_of_client_case([&](json& j) { response(j)["status"] = "101"; });
+  EXPECT_NE(e.find("field \"status\" has the wrong type"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { response(j)["reason"] = "OK\r\nX-Injected: 1"; });
+  EXPECT_NE(e.find("reason must not hold CR or LF"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { response(j)["extra_headers"] = json{{"X"}}; });
+  EXPECT_NE(e.find("[name, value] pairs"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) {
+    response(j)["extra_headers"] = json::array({json::array({"X Y", "1"})});
+  });
+  EXPECT_NE(e.find("\"X Y\" is not a field name"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { response(j)["omit_headers"] = {"Sec-WebSocket-Key"}; });
+  EXPECT_NE(e.find("omit_headers names \"Sec-WebSocket-Key\""), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { response(j)["pause_ms"] = -1; });
+  EXPECT_NE(e.find("pause_ms must be between"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { response(j)["chop"] = -3; });
+  EXPECT_NE(e.find("field \"chop\" has the wrong type or is out of range"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { response(j).erase("chop"); });
+  EXPECT_NE(e.find("pause_ms needs a chop"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { response(j)["raw"] = ""; });
+  EXPECT_NE(e.find("raw must not be empty"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { response(j)["stauts"] = 200; });
+  EXPECT_NE(e.find("unknown field \"stauts\""), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { response(j)["frames_with_response"][0]["opcode"] = 16; });
+  EXPECT_NE(e.find("frames_with_response[0]"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { j["roles"] = "both"; });
+  EXPECT_NE(e.find("response is for cases that test clients only"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { j["expect"]["close"]["server_close_delay_ms"] = -5; });
+  EXPECT_NE(e.find("server_close_delay_ms must be between 0 and 3600000"), std::string::npos) << e;
+  e = error_of_client_case([&](json& j) { j["expect"]["close"]["server_close_delay_ms"] = 1.5; });
+  EXPECT_NE(e.find("server_close_delay_ms\" has the wrong type"), std::string::npos) << e;
 }
 
 }  // namespace

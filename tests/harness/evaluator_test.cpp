@@ -553,7 +553,7 @@ TEST(Evaluator, PongToAPingAfterTheViolationFails) {
 
 // ----- grading paths that let a broken target pass ------------------------------------------
 
-// A must-fail case whose invalid frame is a Close frame (Autobahn 3.7, 5.1/unmasked-close).
+// A must-fail case whose invalid frame is a Close frame (Autobahn 3.7, 5.1/wrong-mask-close).
 case_def invalid_close_frame_case() {
   catalogue cat;
   cat.add("t/rsv-close")

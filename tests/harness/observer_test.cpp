@@ -63,7 +63,7 @@ TEST(Observer, TheSameFactsWhereverTheInputIsSplit) {
 TEST(Observer, AMaskedServerFrameIsAViolation) {
   // RFC 6455 §5.1: a server MUST NOT mask any frames that it sends.
   wire_frame f = text("x");
-  f.masked = true;
+  f.mask = masking::inverted;
   observed o;
   o.feed(from_server({f}));
   EXPECT_TRUE(has_violation(o.t, ref::error::masked_server_frame));

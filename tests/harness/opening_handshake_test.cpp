@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "wsspec/reference/extensions.hpp"
+#include "wsspec/reference/handshake.hpp"
 
 namespace wsspec::harness {
 namespace {
@@ -115,12 +116,172 @@ TEST(OpeningHandshake, AValidClientRequestIsAnsweredWith101) {
   EXPECT_NE(a.text.find(ref::accept_for_key(req.key)), std::string::npos);
 }
 
+// ----- testing a client: the answer built from the case's response_spec ------------------------
+
+// A valid client request, parsed as wsspec's server side reads it, and the key it carries.
+struct client_request_under_test {
+  ref::http_head head;
+  std::string key;
+};
+client_request_under_test valid_client_request() {
+  const auto req = plan_request({}, "h", "/", nonce);
+  return {parse(req.text, ref::http_head_parser::kind::request), req.key};
+}
+
+ref::http_head parse_answer(const planned_answer& a) {
+  return parse(a.text, ref::http_head_parser::kind::response);
+}
+
+TEST(OpeningHandshake, TheDefaultAnswerIsAValid101) {
+  const auto req = valid_client_request();
+  const auto a = answer_request(req.head, {});
+  EXPECT_FALSE(a.refused);
+  EXPECT_EQ(a.text.rfind("HTTP/1.1 101 Switching Protocols\r\n", 0), 0u);
+  const auto head = parse_answer(a);
+  // The reference client's own checks (RFC 6455 §4.1) accept it.
+  EXPECT_TRUE(ref::validate_response(head, req.key, {}, {}));
+  EXPECT_EQ(head.count("Sec-WebSocket-Protocol"), 0u);
+  EXPECT_EQ(head.count("Sec-WebSocket-Extensions"), 0u);
+}
+
+TEST(OpeningHandshake, TheAnswerCarriesTheStatusAndReasonOfTheCase) {
+  const auto req = valid_client_request();
+  handshake_spec hs;
+  hs.response.status = 404;
+  auto a = answer_request(req.head, hs);
+  EXPECT_EQ(a.status, 404);
+  EXPECT_FALSE(a.refused);
+  EXPECT_EQ(a.text.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
+  hs.response.reason = "Web Socket Protocol Handshake";
+  hs.response.status = 101;
+  a = answer_request(req.head, hs);
+  EXPECT_EQ(a.text.rfind("HTTP/1.1 101 Web Socket Protocol Handshake\r\n", 0), 0u);
+  hs.response.reason = "";
+  a = answer_request(req.head, hs);
+  EXPECT_EQ(a.text.rfind("HTTP/1.1 101 \r\n", 0), 0u);
+  // The upgrade fields stay, whatever the status: a case changes one thing at a time.
+  hs.response.status = 200;
+  hs.response.reason.reset();
+  const auto head = parse_answer(answer_request(req.head, hs));
+  EXPECT_EQ(head.status, 200);
+  ASSERT_NE(head.find("Sec-WebSocket-Accept"), nullptr);
+  EXPECT_EQ(*head.find("Sec-WebSocket-Accept"), ref::accept_for_key(req.key));
+  EXPECT_NE(head.find("Upgrade"), nullptr);
+}
+
+TEST(OpeningHandshake, TheAcceptValueExpandsAcceptAndKey) {
+  const auto req = valid_client_request();
+  const std::string accept = ref::accept_for_key(req.key);
+  handshake_spec hs;
+  const auto accept_sent = [&](std::string value) {
+    hs.response.accept = std::move(value);
+    const auto head = parse_answer(answer_request(req.head, hs));
+    EXPECT_EQ(head.count("Sec-WebSocket-Accept"), 1u);
+    const std::string* v = head.find("Sec-WebSocket-Accept");
+    return v ? *v : std::string("(none)");
+  };
+  EXPECT_EQ(accept_sent("{accept}"), accept);
+  EXPECT_EQ(accept_sent("{key}"), req.key);
+  EXPECT_EQ(accept_sent("{accept}garbage"), accept + "garbage");
+  EXPECT_EQ(accept_sent("\"{accept}\""), "\"" + accept + "\"");
+  EXPECT_EQ(accept_sent("{accept}, {accept}"), accept + ", " + accept);
+  EXPECT_EQ(accept_sent("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+  EXPECT_EQ(accept_sent(""), "");
+  hs.response.accept = "{key}";
+  EXPECT_EQ(
+      ref::validate_response(parse_answer(answer_request(req.head, hs)), req.key, {}, {}).err(),
+      ref::error::bad_accept);
+}
+
+TEST(OpeningHandshake, TheAnswerSelectsWhatTheCaseSaysOfferedOrNot) {
+  const auto req = valid_client_request();
+  handshake_spec hs;
+  hs.response.subprotocol = "chat";
+  hs.response.extensions = "x-wsspec-unknown; mode=fast";
+  const auto head = parse_answer(answer_request(req.head, hs));
+  ASSERT_NE(head.find("Sec-WebSocket-Protocol"), nullptr);
+  EXPECT_EQ(*head.find("Sec-WebSocket-Protocol"), "chat");
+  ASSERT_NE(head.find("Sec-WebSocket-Extensions"), nullptr);
+  EXPECT_EQ(*head.find("Sec-WebSocket-Extensions"), "x-wsspec-unknown; mode=fast");
+  // The client offered neither: RFC 6455 §4.1 items 5 and 6.
+  EXPECT_EQ(ref::validate_response(head, req.key, {}, {}).err(), ref::error::unoffered_subprotocol);
+  hs.response.subprotocol.reset();
+  EXPECT_EQ(
+      ref::validate_response(parse_answer(answer_request(req.head, hs)), req.key, {}, {}).err(),
+      ref::error::unoffered_extension);
+}
+
+TEST(OpeningHandshake, TheAnswerLeavesOutAndAddsFields) {
+  const auto req = valid_client_request();
+  handshake_spec hs;
+  hs.response.omit_headers = {"connection", "UPGRADE"};
+  hs.response.extra_headers = {{"Upgrade", "h2c"}, {"X-Key", "{key}"}, {"X-Accept", "{accept}"}};
+  const auto a = answer_request(req.head, hs);
+  const auto head = parse_answer(a);
+  EXPECT_EQ(head.count("Connection"), 0u);
+  ASSERT_EQ(head.count("Upgrade"), 1u);
+  EXPECT_EQ(*head.find("Upgrade"), "h2c");
+  // Extra fields come after the default ones, with {key} and {accept} expanded.
+  EXPECT_LT(a.text.find("Sec-WebSocket-Accept:"), a.text.find("Upgrade: h2c"));
+  EXPECT_EQ(*head.find("X-Key"), req.key);
+  EXPECT_EQ(*head.find("X-Accept"), ref::accept_for_key(req.key));
+  EXPECT_EQ(ref::validate_response(head, req.key, {}, {}).err(), ref::error::bad_upgrade);
+  // A second accept field: RFC 6455 §11.3.3.
+  hs = {};
+  hs.response.extra_headers = {{"Sec-WebSocket-Accept", "{accept}"}};
+  EXPECT_EQ(
+      ref::validate_response(parse_answer(answer_request(req.head, hs)), req.key, {}, {}).err(),
+      ref::error::duplicate_accept);
+  hs = {};
+  hs.response.omit_headers = {"Sec-WebSocket-Accept"};
+  EXPECT_EQ(
+      ref::validate_response(parse_answer(answer_request(req.head, hs)), req.key, {}, {}).err(),
+      ref::error::missing_accept);
+}
+
+TEST(OpeningHandshake, ARawAnswerIsSentAsWrittenWithExpansions) {
+  const auto req = valid_client_request();
+  handshake_spec hs;
+  hs.response.raw =
+      "http/1.1 101 Switching Protocols\r\nsec-websocket-accept: {accept}\r\nX-Key: {key}\r\n\r\n";
+  hs.response.status = 101;
+  hs.response.subprotocol = "ignored";  // raw replaces every built field
+  const auto a = answer_request(req.head, hs);
+  EXPECT_FALSE(a.refused);
+  EXPECT_EQ(a.text, "http/1.1 101 Switching Protocols\r\nsec-websocket-accept: " +
+                        ref::accept_for_key(req.key) + "\r\nX-Key: " + req.key + "\r\n\r\n");
+  hs.response.raw = "HTTP/1.1 100 Continue\r\n\r\n";
+  hs.response.status = 100;
+  const auto interim = answer_request(req.head, hs);
+  EXPECT_EQ(interim.text, "HTTP/1.1 100 Continue\r\n\r\n");
+  EXPECT_EQ(interim.status, 100);
+}
+
+TEST(OpeningHandshake, AnInvalidClientRequestIsRefusedWhateverTheCaseAnswers) {
+  // RFC 6455 §4.2.1: wsspec answers a request that breaks a rule as a server must, with an error
+  // status, not with the response the case would send a valid one.
+  handshake_spec request;
+  request.extra_headers = {{"Sec-WebSocket-Version", "13"}};  // the field twice
+  const auto req = plan_request(request, "h", "/", nonce);
+  handshake_spec hs;
+  hs.response.raw = "HTTP/1.1 101 Switching Protocols\r\n\r\n";
+  hs.response.status = 200;
+  hs.response.frames_with_response.push_back(wire_frame{});
+  const auto a = answer_request(parse(req.text, ref::http_head_parser::kind::request), hs);
+  EXPECT_TRUE(a.refused);
+  EXPECT_EQ(a.problem, ref::error::duplicate_version);
+  EXPECT_EQ(a.status, 400);
+  EXPECT_EQ(a.text.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u);
+  EXPECT_FALSE(a.deflate);
+}
+
 TEST(OpeningHandshake, AnInvalidClientRequestIsRefused) {
   handshake_spec hs;
   hs.omit_headers = {"Sec-WebSocket-Key"};
   const auto req = plan_request(hs, "h", "/", nonce);
   const auto a = answer_request(parse(req.text, ref::http_head_parser::kind::request), {});
   EXPECT_EQ(a.problem, ref::error::missing_key);
+  EXPECT_TRUE(a.refused);
   EXPECT_EQ(a.status, 400);
   EXPECT_EQ(a.text.rfind("HTTP/1.1 400", 0), 0u);
 }

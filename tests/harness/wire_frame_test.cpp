@@ -29,7 +29,7 @@ TEST(WireFrame, ClientFramesAreMaskedWithTheGivenKey) {
 
 TEST(WireFrame, EveryHeaderFieldCanBeForced) {
   auto f = with_rsv(frame(0xB, payload_spec::text("ab"), false), 7);
-  f.masked = false;
+  f.mask = masking::inverted;
   const auto bytes = encode(f, ref::role::client);
   EXPECT_EQ(bytes[0], 0x7B);  // FIN clear, RSV1-3 set, opcode 0xB
   EXPECT_EQ(bytes[1], 0x02);  // not masked although a client sends it

@@ -108,7 +108,9 @@ std::string id_of(const std::string& results_path, const std::string& autobahn) 
 TEST(Cli, EveryMisuseIsOneLineOnStderrAndExitTwo) {
   temp_dir dir;
   spit(dir / "bad.json", "{not json");
-  spit(dir / "server-spec.json", R"({"url": "ws://127.0.0.1:9001", "cases": ["*"]})");
+  spit(dir / "server-spec.json",
+       R"({"url": "ws://127.0.0.1:9001", "cases": ["*"], "key": "k.pem", "cert": "c.pem"})");
+  spit(dir / "neither-spec.json", R"({"cases": ["*"]})");
   spit(dir / "empty-spec.json", R"({"servers": []})");
   spit(dir / "expect.json", R"({"wsspec_expectations": 1, "cases": {"x": {"behavior": ["MEH"]}}})");
   const std::vector<std::vector<std::string>> lines = {
@@ -127,7 +129,12 @@ TEST(Cli, EveryMisuseIsOneLineOnStderrAndExitTwo) {
       {"run", dir / "missing.json"},
       {"run", dir / "bad.json"},
       {"run", dir / "server-spec.json"},
+      {"run", dir / "neither-spec.json"},
       {"run", dir / "empty-spec.json"},
+      {"test-client", "--listen", "9001"},
+      {"test-client", "no-such-case-anywhere"},
+      {"test-client", "--shard", "3/2"},
+      {"test-client", "--listen", "192.0.2.1:9001", "--exec", "true"},
       {"test-server"},
       {"test-server", "http://127.0.0.1:9001/"},
       {"test-server", "ws://127.0.0.1:9/", "--shard", "3/2"},
@@ -143,7 +150,9 @@ TEST(Cli, EveryMisuseIsOneLineOnStderrAndExitTwo) {
     EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << shown << ": " << o.err;
     EXPECT_EQ(o.err.rfind("wsspec: ", 0), 0u) << shown << ": " << o.err;
   }
-  EXPECT_NE(wsspec({"run", dir / "server-spec.json"}).err.find("fuzzingserver"), std::string::npos);
+  EXPECT_NE(wsspec({"run", dir / "server-spec.json"}).err.find("wss://"), std::string::npos);
+  EXPECT_NE(wsspec({"run", dir / "neither-spec.json"}).err.find("fuzzingserver"),
+            std::string::npos);
 }
 
 TEST(Cli, AnUnreachableTargetExitsTwo) {

@@ -1,5 +1,8 @@
 #include "wsspec/cli.hpp"
 
+#include "run_common.hpp"
+#include "test_client.hpp"
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -31,102 +34,6 @@ namespace wsspec::cli {
 namespace {
 
 using harness::case_result;
-
-constexpr int exit_ok = 0;
-constexpr int exit_failed = 1;
-constexpr int exit_usage = 2;
-
-std::string now_iso() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::ostringstream s;
-  s << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-  return s.str();
-}
-
-bool parse_listen(const std::string& text, std::string& host, std::uint16_t& port) {
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  const std::string digits = text.substr(colon + 1);
-  if (digits.empty() || digits.size() > 5 ||
-      digits.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  const unsigned long value = std::stoul(digits);
-  if (value > 65535) return false;
-  port = static_cast<std::uint16_t>(value);
-  return !host.empty();
-}
-
-bool parse_shard(const std::string& text, std::size_t& index, std::size_t& count) {
-  const std::size_t slash = text.find('/');
-  if (slash == std::string::npos) return false;
-  try {
-    std::size_t a = 0, b = 0;
-    index = std::stoul(text.substr(0, slash), &a);
-    count = std::stoul(text.substr(slash + 1), &b);
-    if (a != slash || b != text.size() - slash - 1) return false;
-  } catch (const std::exception&) {
-    return false;
-  }
-  return count >= 1 && index >= 1 && index <= count;
-}
-
-std::string pad(std::string_view s, std::size_t w) {
-  std::string out(s);
-  if (out.size() < w) out.append(w - out.size(), ' ');
-  return out;
-}
-
-void print_line(std::ostream& out, const case_result& r, std::size_t done, std::size_t total) {
-  const std::string counter = "[" + std::to_string(done) + "/" + std::to_string(total) + "]";
-  out << pad(counter, 11) << pad(harness::to_string(r.behavior), 14)
-      << pad(harness::to_string(r.close), 14) << pad(r.autobahn.empty() ? "-" : r.autobahn, 9)
-      << r.id << "  " << std::chrono::duration_cast<std::chrono::milliseconds>(r.duration).count()
-      << " ms\n";
-}
-
-struct test_options {
-  std::string url;
-  std::vector<std::string> cases;
-  std::vector<std::string> exclude;
-  std::size_t jobs = 0;
-  std::string out_dir = "wsspec-report";
-  std::string agent;
-  std::uint64_t seed = 1;
-  std::uint64_t timeout_ms = 1000;
-  double slow = 1.0;
-  std::string shard;
-  std::string case_file;
-  std::string junit_file;
-  std::string expect_file;
-  bool strict = false;
-  bool quiet = false;
-};
-
-// The cases of a --case-file, checked like the built-in catalogue; false with a reason on error.
-bool load_case_file(const std::string& path, harness::catalogue& into, std::ostream& err) {
-  std::ifstream f(path);
-  if (!f) {
-    err << "wsspec: cannot read case file " << path << "\n";
-    return false;
-  }
-  try {
-    for (auto& c : harness::read_case_file(f)) into.add_case(std::move(c));
-  } catch (const std::exception& e) {
-    err << "wsspec: " << path << ": " << e.what() << "\n";
-    return false;
-  }
-  const auto problems = into.validate();
-  if (!problems.empty()) {
-    err << "wsspec: " << path << ": " << problems.front() << "\n";
-    return false;
-  }
-  return true;
-}
 
 // Runs `selected` against the server at `url` and fills `into` (results and run metadata).
 // Progress goes to `out` as cases finish. Returns exit_usage when the target could not be reached.
@@ -171,162 +78,6 @@ int run_against(const test_options& o, const ref::ws_url& url,
   into.info.strict = o.strict;
   into.results = std::move(outcome.results);
   return exit_ok;
-}
-
-// Writes one file with `write`; false with a line on `err` when it cannot be written.
-template <class Write>
-bool write_file(const std::filesystem::path& path, Write&& write, std::ostream& err) {
-  std::ofstream f(path, std::ios::binary);
-  if (f) write(f);
-  if (!f) {
-    err << "wsspec: cannot write " << path.string() << "\n";
-    return false;
-  }
-  return true;
-}
-
-// The whole set of reports in `dir`: results.json, index.html, junit.xml, and Autobahn's
-// index.json with the per-case files it names. Prints where they are.
-bool write_reports(const reports::report& rep, const std::string& dir, bool strict,
-                   const std::string& junit_file, std::ostream& out, std::ostream& err) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  const fs::path base(dir);
-  bool ok =
-      write_file(
-          base / "results.json", [&](std::ostream& f) { reports::write_json(rep, f); }, err) &&
-      write_file(
-          base / "index.html", [&](std::ostream& f) { reports::write_html(rep, f); }, err) &&
-      write_file(
-          base / "junit.xml", [&](std::ostream& f) { reports::write_junit(rep, f, strict); },
-          err) &&
-      write_file(
-          base / "index.json", [&](std::ostream& f) { reports::write_autobahn_index(rep, f); },
-          err);
-  std::size_t case_files = 0;
-  for (const auto& a : rep.agents) {
-    for (const auto& r : a.results) {
-      if (!ok || r.autobahn.empty()) continue;
-      ok = write_file(
-          base / reports::autobahn_report_file(a.info.agent, r.autobahn),
-          [&](std::ostream& f) { reports::write_autobahn_case(a, r, f); }, err);
-      ++case_files;
-    }
-  }
-  if (ok && !junit_file.empty())
-    ok = write_file(
-        junit_file, [&](std::ostream& f) { reports::write_junit(rep, f, strict); }, err);
-  if (!ok) return false;
-  out << "Reports in " << dir << ": results.json, index.html, junit.xml, index.json (Autobahn, "
-      << case_files << " case files)\n";
-  if (!junit_file.empty()) out << "JUnit XML: " << junit_file << "\n";
-  return true;
-}
-
-void print_failure(std::ostream& out, const case_result& r) {
-  out << "  " << r.id << (r.autobahn.empty() ? "" : " (Autobahn " + r.autobahn + ")") << ": "
-      << harness::to_string(r.behavior) << " / " << harness::to_string(r.close) << "\n"
-      << "    " << r.rfc << " §" << r.section << " " << harness::to_string(r.lvl) << ": "
-      << r.requirement.substr(0, 160) << (r.requirement.size() > 160 ? "..." : "") << "\n"
-      << "    expected: " << r.expected << "\n"
-      << "    actual:   " << r.actual << "\n";
-  for (const auto& f : r.reasons)
-    out << "    - " << harness::to_string(f.level) << " " << f.code << ": " << f.text << "\n";
-}
-
-// The totals line of one agent.
-void print_summary(std::ostream& out, const reports::agent_report& a) {
-  const auto s = reports::summarize(a);
-  out << "wsspec: " << (a.info.agent.empty() ? "" : a.info.agent + ": ") << s.total << " cases in "
-      << a.info.wall_ms << " ms:";
-  bool first = true;
-  for (const auto& [word, n] : s.behavior) {
-    out << (first ? " " : ", ") << n << " " << word;
-    first = false;
-  }
-  out << "; " << (s.gate_failures ? std::to_string(s.gate_failures) : "no")
-      << (a.info.strict ? " MUST/SHOULD" : " MUST") << " failures.\n";
-}
-
-// Reads an expectations file; false with a line on `err` when it is missing or malformed.
-bool load_expectations(const std::string& path, reports::expectations& e, std::ostream& err) {
-  std::ifstream f(path);
-  if (!f) {
-    err << "wsspec: cannot read expectations file " << path << "\n";
-    return false;
-  }
-  try {
-    e = reports::read_expectations(f);
-  } catch (const std::exception& ex) {
-    err << "wsspec: " << path << ": " << ex.what() << "\n";
-    return false;
-  }
-  return true;
-}
-
-// Without expectations, no case may break the gate; with them, every result must be one the
-// file allows (results better than allowed are reported and pass).
-int gate_verdicts(const reports::agent_report& a, const reports::expectations* expect,
-                  const std::string& expect_path, bool strict, std::ostream& out) {
-  if (!expect) {
-    std::size_t shown = 0;
-    for (const auto& r : a.results) {
-      if (!reports::is_gate_failure(r, strict)) continue;
-      if (shown++ == 0) out << "\nFailures:\n";
-      print_failure(out, r);
-    }
-    out << "\n";
-    print_summary(out, a);
-    return reports::exit_status(reports::summarize(a, strict));
-  }
-  const auto check = reports::check_expectations(a, *expect, strict);
-  if (!check.regressions.empty()) {
-    out << "\nNot allowed by " << expect_path << ":\n";
-    for (const auto* r : check.regressions) {
-      print_failure(out, *r);
-      const auto it = expect->cases.find(r->id);
-      if (it == expect->cases.end()) {
-        out << "    (not in the expectations file)\n";
-        continue;
-      }
-      out << "    allowed:";
-      for (auto v : it->second.behavior) out << " " << harness::to_string(v);
-      out << " /";
-      for (auto v : it->second.close) out << " " << harness::to_string(v);
-      out << "\n";
-    }
-  }
-  if (!check.improvements.empty()) {
-    out << "\nBetter than " << expect_path
-        << " allows (refresh it with wsspec expect --from results.json):\n";
-    for (const auto* r : check.improvements)
-      out << "  " << r->id << ": now " << harness::to_string(r->behavior) << " / "
-          << harness::to_string(r->close) << "\n";
-  }
-  out << "\n";
-  print_summary(out, a);
-  out << "wsspec: expectations " << expect_path << ": " << check.regressions.size()
-      << " not allowed, " << check.improvements.size() << " improved";
-  if (check.not_run) out << ", " << check.not_run << " listed cases not run";
-  out << ".\n";
-  return check.passed() ? exit_ok : exit_failed;
-}
-
-// The gate: without expectations, no case may break it; with them, every result must be one the
-// file allows (results better than allowed are reported and pass). A case in ERROR makes the
-// run a harness failure (exit 2): its verdict says nothing about the target.
-int gate(const reports::agent_report& a, const reports::expectations* expect,
-         const std::string& expect_path, bool strict, std::ostream& out) {
-  const int rc = gate_verdicts(a, expect, expect_path, strict, out);
-  // Cases in ERROR are a fault of wsspec itself, which no baseline excuses.
-  if (const std::size_t n = reports::summarize(a, strict).errors) {
-    out << "wsspec: " << n << (n == 1 ? " case" : " cases")
-        << " ended in ERROR (a fault of wsspec, not of the target); their partial wire logs are "
-           "in the report.\n";
-    return exit_usage;
-  }
-  return rc;
 }
 
 int test_server(const test_options& o, std::ostream& out, std::ostream& err) {
@@ -459,50 +210,8 @@ int write_baseline(const std::string& input, const std::string& output, const st
 
 // ----- wsspec run: Autobahn spec files ---------------------------------------------------------
 
-// Autobahn's case patterns (JUDGING.md §7): with a '*', a regular expression in which '.' is
-// literal and '*' matches any run, matched from the start (`anchored`: over the whole text);
-// without one, the exact text.
-bool autobahn_match(std::string_view pattern, std::string_view text, bool anchored) {
-  if (pattern.find('*') == std::string_view::npos) return pattern == text;
-  std::size_t p = 0, t = 0, star = std::string_view::npos, back = 0;
-  while (t < text.size()) {
-    if (p == pattern.size() && !anchored) return true;
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      back = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++back;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
-// A case matches a pattern of the spec by its Autobahn number or by its wsspec id.
-bool spec_selects(std::string_view pattern, const harness::case_def& c, bool anchored) {
-  return (!c.autobahn.empty() && autobahn_match(pattern, c.autobahn, anchored)) ||
-         autobahn_match(pattern, c.id, anchored);
-}
-
-// A list of strings from a spec; false with a line on `err` if `v` is not one.
-bool string_list(const nlohmann::json& v, const std::string& what, std::vector<std::string>& into,
-                 std::ostream& err) {
-  if (!v.is_array() ||
-      !std::all_of(v.begin(), v.end(), [](const auto& s) { return s.is_string(); })) {
-    err << "wsspec: the spec's " << what << " must be a list of strings\n";
-    return false;
-  }
-  into = v.get<std::vector<std::string>>();
-  return true;
-}
-
-int run_spec(const std::string& path, test_options base, std::ostream& out, std::ostream& err) {
+int run_spec(const std::string& path, test_options base, const client_options& client_base,
+             std::ostream& out, std::ostream& err) {
   std::ifstream f(path);
   if (!f) {
     err << "wsspec: cannot read " << path << "\n";
@@ -522,9 +231,10 @@ int run_spec(const std::string& path, test_options base, std::ostream& out, std:
     return exit_usage;
   }
   if (!spec.contains("servers")) {
+    if (spec.contains("url")) return run_fuzzingserver_spec(spec, path, client_base, out, err);
     err << "wsspec: " << path
-        << ": fuzzingserver specs (testing clients) are not supported yet; only fuzzingclient "
-           "specs (with \"servers\") run\n";
+        << ": neither a fuzzingclient spec (\"servers\" to test) nor a fuzzingserver spec "
+           "(a \"url\" to serve clients on)\n";
     return exit_usage;
   }
   const auto& servers = spec["servers"];
@@ -728,6 +438,40 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   ts->add_flag("--strict", topt.strict, "SHOULD-level findings fail the run too");
   ts->add_flag("--quiet,-q", topt.quiet, "Print only failures and the summary");
 
+  client_options copt;
+  auto* tc = app.add_subcommand(
+      "test-client",
+      "Serve the catalogue to WebSocket clients (Autobahn's fuzzingserver protocol: "
+      "/getCaseCount, /runCase?case=N&agent=A, /updateReports?agent=A)");
+  tc->add_option("cases", copt.cases,
+                 "Cases to run: ids, section prefixes, Autobahn numbers or globs; default all");
+  tc->add_option("--listen", copt.listen, "Address and port to listen on (default 127.0.0.1:9001)");
+  tc->add_option(
+      "--exec", copt.exec,
+      "Start this client command ({url} expands to ws://HOST:PORT), stop it if it hangs, "
+      "and exit with the gate status when it is done");
+  tc->add_flag("--once", copt.once, "Stop after the first /updateReports");
+  tc->add_option("--exclude", copt.exclude, "Cases to leave out (same patterns)");
+  tc->add_option("--out", copt.out_dir,
+                 "Folder for results.json, index.html, junit.xml and Autobahn's index.json "
+                 "(default wsspec-report)");
+  tc->add_option("--junit", copt.junit_file, "Also write the JUnit XML to this file");
+  tc->add_option("--expect", copt.expect_file,
+                 "Pass when every result is one this file allows (see wsspec expect)");
+  tc->add_option("--agent", copt.agent,
+                 "The agent to report even if it never connects (with --exec: the client's name)");
+  tc->add_option("--seed", copt.seed, "Seed for mask keys and nonces (default 1)");
+  tc->add_option("--timeout", copt.timeout_ms,
+                 "How long to wait for the client's side of a closing handshake, ms (default 1000)")
+      ->check(CLI::Range(10, 600000));
+  tc->add_option("--slow", copt.slow, "Multiply every case's deadlines by this factor")
+      ->check(CLI::Range(0.1, 100.0));
+  tc->add_option("--shard", copt.shard, "Serve only part I of N of the selection (I/N)");
+  tc->add_option("--case-file", copt.case_file,
+                 "Serve the cases of this JSON file instead of the built-in catalogue");
+  tc->add_flag("--strict", copt.strict, "SHOULD-level findings fail the run too");
+  tc->add_flag("--quiet,-q", copt.quiet, "Print only failures and the summary");
+
   std::vector<std::string> list_patterns;
   auto* ls = app.add_subcommand("list", "List the catalogue");
   bool list_json = false;
@@ -784,8 +528,16 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   std::string spec_file;
   test_options spec_options;
-  auto* rs = app.add_subcommand("run", "Run an Autobahn fuzzingclient.json spec as it is");
-  rs->add_option("spec", spec_file, "fuzzingclient.json (servers to test)")->required();
+  client_options spec_client;
+  auto* rs = app.add_subcommand(
+      "run", "Run an Autobahn fuzzingclient.json or fuzzingserver.json spec as it is");
+  rs->add_option("spec", spec_file,
+                 "fuzzingclient.json (servers to test) or fuzzingserver.json (serve clients)")
+      ->required();
+  rs->add_option("--exec", spec_client.exec,
+                 "fuzzingserver: start this client command ({url} expands) and stop when it is "
+                 "done");
+  rs->add_flag("--once", spec_client.once, "fuzzingserver: stop after the first /updateReports");
   rs->add_option("--jobs,-j", spec_options.jobs, "Cases run at once (default 8)")
       ->check(CLI::Range(1, 256));
   rs->add_flag("--strict", spec_options.strict, "SHOULD-level findings fail the run too");
@@ -826,7 +578,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (*sub) return render(sub->get_name(), report_input, report_output, report_strict, out, err);
   if (*rm) return merge_results(merge_inputs, report_output, out, err);
   if (*ex) return write_baseline(expect_from, expect_output, expect_agent, out, err);
-  if (*rs) return run_spec(spec_file, spec_options, out, err);
+  if (*rs) {
+    static_cast<test_options&>(spec_client).strict = spec_options.strict;
+    spec_client.quiet = spec_options.quiet;
+    return run_spec(spec_file, spec_options, spec_client, out, err);
+  }
+  if (*tc) return test_client(copt, out, err);
   if (*es) {
     ref::asio::echo_server_options options;
     if (!parse_listen(listen, options.host, options.port)) {

@@ -86,8 +86,31 @@ using step = std::variant<send_frames, send_raw, send_message, pause_step, await
 
 // ----- the opening handshake -----------------------------------------------------------------
 
+// Testing a client: the response wsspec answers its request with. By default a valid 101 (the
+// right Sec-WebSocket-Accept, no subprotocol, permessage-deflate as the spec's offer_deflate
+// says); each field changes one thing, so that a case can send exactly the fault it is about.
+struct response_spec {
+  int status = 101;
+  std::optional<std::string> reason;  // default: the status's usual reason phrase
+  // The Sec-WebSocket-Accept value; "{accept}" expands to the right one, "{key}" to the client's
+  // key. Default: "{accept}".
+  std::optional<std::string> accept;
+  std::optional<std::string> subprotocol;        // a Sec-WebSocket-Protocol field, offered or not
+  std::optional<std::string> extensions;         // a Sec-WebSocket-Extensions field, offered or not
+  std::vector<ref::header_field> extra_headers;  // appended after the default fields
+  std::vector<std::string> omit_headers;         // names of default fields to leave out
+  // Exact bytes instead ("{accept}" and "{key}" expand); ends with the blank line.
+  std::optional<std::string> raw;
+  std::size_t chop = 0;  // send the response in pieces of this size
+  std::chrono::milliseconds pause{0};
+  // Frame bytes sent in the same write as the response (RFC 6455 §4.1: the client reads frames
+  // that follow the 101 in the same segment).
+  std::vector<wire_frame> frames_with_response;
+  bool operator==(const response_spec&) const = default;
+};
+
 struct handshake_spec {
-  // Server role: the request. Empty raw_request → a valid one built from the fields below.
+  // Testing a server: the request. Empty raw_request → a valid one built from the fields below.
   std::optional<std::string> raw_request;  // exact bytes; "{host}", "{target}", "{key}" expand
   std::vector<ref::header_field> extra_headers;
   std::vector<std::string> omit_headers;  // names of default headers to leave out
@@ -98,9 +121,13 @@ struct handshake_spec {
   std::chrono::milliseconds pause{0};
   // Frame bytes sent in the same write as the request.
   std::vector<wire_frame> frames_with_request;
+  // Testing a client: the answer to its request.
+  response_spec response;
 };
 
-// What the target's answer to the handshake must be.
+// What the target's answer to the handshake must be. Testing a server: its response to the
+// request. Testing a client: whether it goes on with the connection after wsspec's response
+// (accept) or fails it (reject: RFC 6455 §4.1, it closes TCP and sends no frame).
 struct handshake_expectation {
   enum class outcome : std::uint8_t { accept, reject, either };
   outcome expect = outcome::accept;
@@ -159,6 +186,10 @@ struct close_expectation {
   // The closing handshake is what the case checks (RFC 6455 §5.5.1, §7): a close verdict other
   // than OK leaves the behavior unmet too, at the case's level.
   bool decides_behavior = false;
+  // Testing a client: wsspec waits this long after the closing handshake before it closes TCP,
+  // and the client SHOULD wait for that (RFC 6455 §7.1.1). Zero: wsspec closes at once and
+  // when the client closes is not judged.
+  std::chrono::milliseconds server_close_delay{0};
 };
 
 struct expectation {

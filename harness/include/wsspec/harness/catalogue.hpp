@@ -81,6 +81,18 @@ class case_builder {
   case_builder& offer_extensions(std::vector<ref::extension> e);
   case_builder& offer_deflate();
 
+  // Testing a client: wsspec's response to its request (see response_spec).
+  case_builder& respond(response_spec r);
+  case_builder& response_status(int status, std::string reason = {});
+  case_builder& response_accept(std::string value);
+  case_builder& response_subprotocol(std::string value);
+  case_builder& response_extensions(std::string value);
+  case_builder& response_header(std::string name, std::string value);
+  case_builder& omit_response_header(std::string name);
+  case_builder& raw_response(std::string response);
+  case_builder& response_chopped(std::size_t chop, std::chrono::milliseconds pause = {});
+  case_builder& frames_with_response(std::vector<wire_frame> frames);
+
   // Steps.
   case_builder& send(std::initializer_list<wire_frame> frames);
   case_builder& send(std::vector<wire_frame> frames);
@@ -113,6 +125,12 @@ class case_builder {
   case_builder& expect_fail(std::vector<std::uint16_t> codes,
                             std::vector<expected_event> before = {});
   case_builder& expect_handshake(handshake_expectation h);
+  // Testing a client: it must fail the connection on wsspec's response (RFC 6455 §4.1): close
+  // TCP and send no frame, whatever the case sends it afterwards.
+  case_builder& expect_client_fails();
+  // Testing a client: after the closing handshake wsspec holds its TCP close back this long, and
+  // the client SHOULD wait for it (RFC 6455 §7.1.1).
+  case_builder& server_close_delay(std::chrono::milliseconds d);
   case_builder& fail_fast(std::string mark);
   // The target must not send a Pong with this payload (it answers a Ping sent after a frame on
   // which the target must fail: RFC 6455 §7.1.7).

@@ -56,11 +56,16 @@ judged_response judge_response(const ref::http_head& response, const planned_req
 struct planned_answer {
   std::string text;  // the response head to send
   int status = 101;
-  std::optional<ref::error> problem;  // the client's request broke this rule
-  std::optional<ref::deflate_params> deflate;
+  std::optional<ref::error> problem;           // the client's request broke this rule
+  bool refused = false;                        // and wsspec refuses it (text is the error response)
+  std::optional<ref::deflate_params> deflate;  // agreed in a 101 wsspec built itself
 };
 
-// RFC 6455 §4.2.1 (the server's checks of the request) and §4.2.2 (its answer).
+// RFC 6455 §4.2.1 (the server's checks of the request) and §4.2.2 (its answer): a valid client
+// request is answered as the case's response_spec says, an invalid one is refused.
 planned_answer answer_request(const ref::http_head& request, const handshake_spec& hs);
+
+// The usual reason phrase of an HTTP status ("Switching Protocols" for 101).
+std::string_view status_reason(int status) noexcept;
 
 }  // namespace wsspec::harness

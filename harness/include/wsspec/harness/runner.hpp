@@ -40,6 +40,12 @@ struct run_outcome {
   std::chrono::milliseconds wall{0};
 };
 
+// Runs one case on a connected transport within a hard deadline (a fault of wsspec, should a
+// session overrun, is recorded as harness_error), then closes the transport. The transcript is
+// kept whatever happens; judge it with evaluate().
+net::awaitable<void> run_recorded(const case_def& c, transport& t, session_config sc,
+                                  transcript& tr);
+
 run_outcome run_cases(const std::vector<const case_def*>& cases, const run_options& options);
 
 }  // namespace wsspec::harness

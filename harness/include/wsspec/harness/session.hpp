@@ -7,6 +7,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,11 @@ struct session_config {
   std::uint64_t max_message_size = 64ull << 20;  // the target's messages are bounded too
   // Scales every deadline of the case (a slow target gets more time).
   double time_scale = 1.0;
+  // Testing a client: records the Sec-WebSocket-Key of this case's request and returns the id of
+  // an earlier case whose request carried the same key, if any (keys are fresh per connection,
+  // RFC 6455 §4.1). Unset: keys are not compared across cases.
+  std::function<std::optional<std::string>(const std::string& key, const std::string& case_id)>
+      note_key;
 };
 
 // Runs `c` on a connected transport. Never throws for anything the target does.

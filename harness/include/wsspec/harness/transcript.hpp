@@ -65,6 +65,7 @@ struct observed_close {
 };
 
 struct transcript {
+  ref::role target = ref::role::server;  // the role of the implementation under test
   std::vector<entry> entries;
   bool connected = false;
   std::string connect_error;  // why the target could not be reached
@@ -85,6 +86,13 @@ struct transcript {
   // violations; see `violations`).
   std::size_t control_after_close = 0;
   std::optional<observed_close> close;
+  // Testing a client: the masking key of every masked frame it sent, in order (capped at
+  // max_mask_keys), for the RFC 6455 §5.3 unpredictability checks.
+  std::vector<std::uint32_t> rx_mask_keys;
+  static constexpr std::size_t max_mask_keys = 1u << 18;
+  // Testing a client: an earlier connection of the run carried the same Sec-WebSocket-Key (the
+  // id of its case). RFC 6455 §4.1: the nonce is "randomly selected" for each connection.
+  std::optional<std::string> key_reused_from;
   std::vector<std::pair<ref::error, std::string>> violations;
   // How it ended.
   std::optional<micros> close_sent_at;           // wsspec sent a Close frame (of any form)
@@ -94,6 +102,7 @@ struct transcript {
   std::optional<micros> peer_eof_at;       // the target closed TCP
   std::optional<micros> reset_at;          // the connection was reset
   std::optional<micros> we_closed_tcp_at;  // wsspec closed TCP
+  std::optional<micros> we_shut_down_at;   // wsspec half-closed TCP (sent its FIN)
   bool harness_closed_first = false;       // wsspec's Close frame went out before the target's
   bool budget_expired = false;
   std::map<std::string, micros> marks;

@@ -4,6 +4,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "wsspec/reference/connection.hpp"
 
@@ -36,6 +38,14 @@ class transport {
 net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::uint16_t port,
                                                        std::chrono::milliseconds timeout,
                                                        std::string& why);
+
+// A transport over an accepted TCP connection (testing a client).
+std::unique_ptr<transport> make_tcp_transport(boost::asio::ip::tcp::socket socket);
+
+// `inner`, whose first reads return `already_read` (bytes a dispatcher read to route the
+// connection) before anything else.
+std::unique_ptr<transport> with_prefix(std::unique_ptr<transport> inner,
+                                       std::vector<std::uint8_t> already_read);
 
 // An in-memory transport whose peer is a reference connection echoing every message.
 // `on_failure` hears each rule the reference failed the connection (or refused the handshake)

@@ -27,14 +27,18 @@ struct payload_spec {
   bool operator==(const payload_spec&) const = default;
 };
 
+enum class masking : std::uint8_t { as_role, inverted };
+
 struct wire_frame {
   bool fin = true;
   bool rsv1 = false;
   bool rsv2 = false;
   bool rsv3 = false;
   std::uint8_t opcode = 1;  // raw 4 bits: reserved values allowed
-  // Masking: by default as the sender's role requires (a client masks, a server does not).
-  std::optional<bool> masked;
+  // Masking, relative to the role wsspec plays, so that one case serves both roles: as the
+  // sender's role requires (a client masks, a server does not), or inverted (an unmasked frame
+  // to a server, a masked one to a client: RFC 6455 §5.1).
+  masking mask = masking::as_role;
   std::optional<ref::mask_key> key;  // default: from the run's seeded generator
   payload_spec payload;
   // Length encoding: 0 (7-bit), 2 or 8 extra bytes; default the minimal one.
@@ -46,6 +50,11 @@ struct wire_frame {
 
   bool operator==(const wire_frame&) const = default;
 };
+
+// Whether `sender` masks a frame that asks for `m` (RFC 6455 §5.1: a client masks, a server not).
+constexpr bool masks(masking m, ref::role sender) noexcept {
+  return (sender == ref::role::client) != (m == masking::inverted);
+}
 
 // Encodes `f` as the given role would send it; `default_key` is used when masking without an
 // explicit key. `payload` overrides f.payload when given (already compressed bytes, say).
