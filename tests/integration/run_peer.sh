@@ -4,8 +4,10 @@
 #   run_peer.sh [--no-deflate] [--needs PEER]... [--wsspec PATH] [--wait SECONDS] \
 #               SERVER -- COMMAND...
 #
-# SERVER is python-websockets or node-ws (the peers in tests/peers/), or reference (the reference
-# echo server, `wsspec echo-server`; --wsspec or $WSSPEC names the program). The server binds
+# SERVER is python-websockets or node-ws (the peers in tests/peers/), reference (the reference
+# echo server, `wsspec echo-server`; --wsspec or $WSSPEC names the program), or none (no server:
+# COMMAND runs once the peers named by --needs are there, e.g. wsspec test-client starting a
+# peer's client). The server binds
 # port 0 and announces the port it got, so no other process can take it in between. Every {port}
 # in COMMAND is replaced by that port; WSSPEC_PEER_PORT and WSSPEC_PEER_URL are exported too.
 # --no-deflate starts the server without permessage-deflate. --needs PEER also requires that
@@ -31,7 +33,7 @@ wait_seconds=20
 
 usage() {
   echo "usage: run_peer.sh [--no-deflate] [--needs PEER]... [--wsspec PATH] [--wait SECONDS]" \
-    "python-websockets|node-ws|reference -- COMMAND..." >&2
+    "python-websockets|node-ws|reference|none -- COMMAND..." >&2
   exit 2
 }
 
@@ -69,6 +71,7 @@ require() {
         echo "run_peer.sh: ws is not installed in $peers_dir/node-ws: run scripts/install-deps" >&2
         exit 2
       fi ;;
+    none) ;;
     reference)
       if [[ -z "$wsspec" || ! -x "$wsspec" ]]; then
         echo "run_peer.sh: the reference server needs --wsspec PATH (or \$WSSPEC)" >&2
@@ -80,6 +83,8 @@ require() {
 
 require "$server"
 for peer in ${needs[@]+"${needs[@]}"}; do require "$peer"; done
+
+if [[ "$server" == none ]]; then exec "${command[@]}"; fi
 
 case "$server" in
   python-websockets) start=("$python" "$peers_dir/python-websockets/server.py" 0) ;;

@@ -7,7 +7,6 @@
 #include "wsspec/harness/child_process.hpp"
 #include "wsspec/harness/selector.hpp"
 #include "wsspec/harness/testee_server.hpp"
-#include "wsspec/reference/url.hpp"
 
 namespace wsspec::cli {
 
@@ -85,8 +84,7 @@ int serve_and_report(const client_options& o, const serve_plan& plan, std::ostre
   to.close_timeout = std::chrono::milliseconds(o.timeout_ms);
   to.stop_after_updates = o.once ? 1 : 0;
   to.exec = o.exec;
-  to.idle_timeout =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::seconds(10) * o.slow);
+  to.idle_timeout = std::chrono::seconds(10);  // scaled by --slow like every deadline
   to.deadline = run_deadline(plan.cases, o);
   to.skip = plan.skip;
   const std::string started = now_iso();
@@ -201,18 +199,20 @@ int run_fuzzingserver_spec(const nlohmann::json& spec, const std::string& path,
     err << "wsspec: " << path << ": a fuzzingserver spec needs a \"url\" string to listen on\n";
     return exit_usage;
   }
-  ref::ws_url url;
-  std::string why;
-  if (!ref::parse_ws_url(spec["url"].get<std::string>(), url, why)) {
-    err << "wsspec: " << path << ": " << why << "\n";
-    return exit_usage;
-  }
-  if (url.secure || spec.contains("key") || spec.contains("cert")) {
+  // The address to listen on: ws://HOST:PORT (port 0: any free port).
+  const std::string listen_url = spec["url"].get<std::string>();
+  if (listen_url.rfind("wss://", 0) == 0 || spec.contains("key") || spec.contains("cert")) {
     err << "wsspec: " << path << ": wss:// (\"key\", \"cert\") is not supported yet\n";
     return exit_usage;
   }
-  plan.host = url.host;
-  plan.port = url.port;
+  std::string address = listen_url.rfind("ws://", 0) == 0 ? listen_url.substr(5) : "";
+  address = address.substr(0, address.find('/'));
+  if (address.find(':') == std::string::npos || address.back() == ']') address += ":80";
+  if (!parse_listen(address, plan.host, plan.port)) {
+    err << "wsspec: " << path << ": \"url\" must be ws://HOST:PORT to listen on, not " << listen_url
+        << "\n";
+    return exit_usage;
+  }
   std::vector<std::string> cases{"*"}, exclude;
   if ((spec.contains("cases") && !string_list(spec["cases"], "\"cases\"", cases, err)) ||
       (spec.contains("exclude-cases") &&

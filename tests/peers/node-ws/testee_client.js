@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Autobahn|Testsuite testee client on the ws library, for `wsspec test-client`.
 //
-// Usage: node testee_client.js URL [--agent NAME] [--deflate] [--case-timeout S]
+// Usage: node testee_client.js URL [--agent NAME] [--deflate] [--case-timeout S] [--verbose]
 //
 // URL is the fuzzing server's base, e.g. ws://127.0.0.1:9001. Speaks Autobahn's protocol the
 // way ws's own test/autobahn.js does:
@@ -9,8 +9,8 @@
 //      waits for the server to close;
 //   2. for each case 1..N opens URL/runCase?case=I&agent=NAME and echoes every message back
 //      unchanged (text as text, binary as binary) until the connection ends, however it ends:
-//      a refused handshake, a protocol error, a reset or a timeout are outcomes of the case,
-//      reported as one line on stderr, and the loop goes on;
+//      a refused handshake, a protocol error, a reset or a timeout are outcomes of the case
+//      (one line on stderr each with --verbose), and the loop goes on;
 //   3. opens URL/updateReports?agent=NAME and waits for the server to close.
 // Messages of up to 32 MiB are accepted (maxPayload 2**25), no subprotocol is offered, and
 // permessage-deflate is offered (with ws's default settings) only with --deflate. Each
@@ -30,17 +30,20 @@ try {
   process.exit(77);
 }
 
-const USAGE = 'usage: node testee_client.js URL [--agent NAME] [--deflate] [--case-timeout S]';
+const USAGE =
+    'usage: node testee_client.js URL [--agent NAME] [--deflate] [--case-timeout S] [--verbose]';
 const MAX_PAYLOAD = 2 ** 25;
 // After the case timeout has destroyed the socket, how long to wait for ws's 'close' event.
 const CLOSE_GRACE_MS = 5000;
 
 function parse(argv) {
-  const opts = {url: null, agent: 'node-ws', deflate: false, caseTimeoutMs: 60000};
+  const opts = {url: null, agent: 'node-ws', deflate: false, caseTimeoutMs: 60000, verbose: false};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--deflate') {
       opts.deflate = true;
+    } else if (arg === '--verbose') {
+      opts.verbose = true;
     } else if (arg === '--agent' || arg === '--case-timeout') {
       const value = argv[++i];
       if (value === undefined) return null;
@@ -165,7 +168,7 @@ async function run(opts) {
     const outcome = await visit(opts, `/runCase?case=${i}&agent=${agent}`, true);
     if (!clean(outcome)) {
       unclean++;
-      console.error(`testee_client.js: case ${i}/${count}: ${describe(outcome, opts.caseTimeoutMs)}`);
+      if (opts.verbose) console.error(`testee_client.js: case ${i}/${count}: ${describe(outcome, opts.caseTimeoutMs)}`);
     }
   }
 

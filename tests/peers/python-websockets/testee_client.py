@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Autobahn|Testsuite testee client on python-websockets (asyncio), for `wsspec test-client`.
 
-Usage: testee_client.py URL [--agent NAME] [--deflate] [--case-timeout S]
+Usage: testee_client.py URL [--agent NAME] [--deflate] [--case-timeout S] [--verbose]
 
 URL is the fuzzing server's base, e.g. ws://127.0.0.1:9001. Speaks Autobahn's protocol
 the way websockets' own compliance client does:
@@ -10,7 +10,7 @@ the way websockets' own compliance client does:
   2. for each case 1..N opens URL/runCase?case=I&agent=NAME and echoes every message
      back unchanged (text as text, binary as binary) until the connection ends, however
      it ends: a refused handshake, a protocol error, a reset or a timeout are outcomes of
-     the case, reported as one line on stderr, and the loop goes on;
+     the case (one line on stderr each with --verbose), and the loop goes on;
   3. opens URL/updateReports?agent=NAME and waits for the server to close.
 Messages of up to 32 MiB are accepted (2**25, like websockets' compliance client), no
 subprotocol is offered, no keepalive pings are sent, and permessage-deflate is offered
@@ -32,7 +32,7 @@ except ImportError:
     print("testee_client.py: skipped: python3-websockets is not installed", file=sys.stderr)
     sys.exit(77)
 
-USAGE = "usage: testee_client.py URL [--agent NAME] [--deflate] [--case-timeout S]"
+USAGE = "usage: testee_client.py URL [--agent NAME] [--deflate] [--case-timeout S] [--verbose]"
 MAX_SIZE = 2**25
 # How long the library waits for the server to close TCP after the closing handshake
 # (or after a refused opening handshake) before closing it itself.
@@ -40,8 +40,9 @@ CLOSE_TIMEOUT = 10.0
 
 
 class Options:
-    def __init__(self, url, agent, deflate, case_timeout):
+    def __init__(self, url, agent, deflate, case_timeout, verbose):
         self.url = url.rstrip("/")
+        self.verbose = verbose
         self.agent = agent
         self.deflate = deflate
         self.case_timeout = case_timeout
@@ -154,7 +155,8 @@ async def run(opts):
         reason = await run_case(opts, case)
         if reason is not None:
             unclean += 1
-            print(f"testee_client.py: case {case}/{count}: {reason}", file=sys.stderr)
+            if opts.verbose:
+                print(f"testee_client.py: case {case}/{count}: {reason}", file=sys.stderr)
     try:
         await update_reports(opts)
     except Exception as exc:
@@ -168,11 +170,13 @@ async def run(opts):
 
 
 def parse(argv):
-    url, agent, deflate, case_timeout = None, "python-websockets", False, 60.0
+    url, agent, deflate, case_timeout, verbose = None, "python-websockets", False, 60.0, False
     args = iter(argv[1:])
     for arg in args:
         if arg == "--deflate":
             deflate = True
+        elif arg == "--verbose":
+            verbose = True
         elif arg in ("--agent", "--case-timeout"):
             value = next(args, None)
             if value is None:
@@ -192,7 +196,7 @@ def parse(argv):
             return None
     if url is None or not agent:
         return None
-    return Options(url, agent, deflate, case_timeout)
+    return Options(url, agent, deflate, case_timeout, verbose)
 
 
 def main(argv):

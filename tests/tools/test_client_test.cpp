@@ -1,0 +1,145 @@
+// wsspec test-client and fuzzingserver specs: the reference testee client passes the whole
+// client catalogue over loopback; a client that never connects, or hangs, still ends the run
+// within its deadlines with every selected case reported; the exit status is the gate's.
+#include "wsspec/test_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "wsspec/cli.hpp"
+
+namespace wsspec::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+outcome wsspec(std::vector<std::string> args) {
+  args.insert(args.begin(), "wsspec");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::ostringstream out, err;
+  outcome o;
+  o.code = run(static_cast<int>(args.size()), argv.data(), out, err);
+  o.out = out.str();
+  o.err = err.str();
+  return o;
+}
+
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string pattern = (fs::temp_directory_path() / "wsspec-tc-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+json load(const std::string& path) {
+  std::ifstream f(path);
+  return json::parse(f);
+}
+
+const std::string reference_client = std::string(WSSPEC_BINARY) + " echo-client {url} --no-deflate";
+
+TEST(TestClient, TheReferenceClientPassesTheWholeClientCatalogue) {
+  temp_dir dir;
+  const auto o = wsspec({"test-client", "--listen", "127.0.0.1:0", "--exec", reference_client,
+                         "--out", dir / "out", "-q"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const auto doc = load(dir / "out/results.json");
+  ASSERT_EQ(doc["agents"].size(), 1u);
+  const auto& a = doc["agents"][0];
+  EXPECT_EQ(a["run"]["role"], "client");
+  EXPECT_EQ(a["run"]["agent"], "wsspec-reference");
+  EXPECT_GT(a["results"].size(), 400u);
+  for (const auto& r : a["results"]) {
+    const std::string b = r["behavior"];
+    EXPECT_TRUE(b == "OK" || b == "INFORMATIONAL") << r["id"] << ": " << b;
+  }
+  // Autobahn's index.json names the agent and its cases by their Autobahn numbers.
+  const auto index = load(dir / "out/index.json");
+  EXPECT_TRUE(index.contains("wsspec-reference"));
+  EXPECT_TRUE(index["wsspec-reference"].contains("1.1.1"));
+}
+
+TEST(TestClient, AClientThatNeverConnectsHasEveryCaseFailed) {
+  temp_dir dir;
+  const auto o = wsspec({"test-client", "1.1.1", "2.1", "--listen", "127.0.0.1:0", "--exec",
+                         "exit 0", "--agent", "absent", "--out", dir / "out"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  const auto doc = load(dir / "out/results.json");
+  ASSERT_EQ(doc["agents"].size(), 1u);
+  EXPECT_EQ(doc["agents"][0]["run"]["agent"], "absent");
+  ASSERT_EQ(doc["agents"][0]["results"].size(), 2u);
+  for (const auto& r : doc["agents"][0]["results"]) {
+    EXPECT_EQ(r["behavior"], "FAILED");
+    EXPECT_EQ(r["reasons"][0]["code"], "case_not_run");
+  }
+  EXPECT_NE(o.out.find("exited with status 0"), std::string::npos) << o.out;
+}
+
+TEST(TestClient, AHangingClientIsStoppedAndTheRunReported) {
+  temp_dir dir;
+  // --slow 0.1 makes the idle deadline one second.
+  const auto o = wsspec({"test-client", "1.1.1", "--listen", "127.0.0.1:0", "--exec", "sleep 60",
+                         "--slow", "0.1", "--out", dir / "out"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("stopped it"), std::string::npos) << o.out;
+  const auto doc = load(dir / "out/results.json");
+  ASSERT_EQ(doc["agents"][0]["results"].size(), 1u);
+  EXPECT_EQ(doc["agents"][0]["results"][0]["reasons"][0]["code"], "case_not_run");
+}
+
+TEST(TestClient, ExpectationsGateTheClientRun) {
+  temp_dir dir;
+  const auto first = wsspec({"test-client", "1.1.1", "2.1", "--listen", "127.0.0.1:0", "--exec",
+                             "exit 0", "--agent", "absent", "--out", dir / "out"});
+  ASSERT_EQ(first.code, 1);
+  ASSERT_EQ(wsspec({"expect", "--from", dir / "out/results.json", "-o", dir / "expect.json"}).code,
+            0);
+  const auto again =
+      wsspec({"test-client", "1.1.1", "2.1", "--listen", "127.0.0.1:0", "--exec", "exit 0",
+              "--agent", "absent", "--expect", dir / "expect.json", "--out", dir / "out2"});
+  EXPECT_EQ(again.code, 0) << again.out << again.err;
+}
+
+TEST(TestClient, RunsAnAutobahnFuzzingServerSpec) {
+  temp_dir dir;
+  std::ofstream(dir / "fuzzingserver.json") << json{
+      {"url", "ws://127.0.0.1:0"},
+      {"outdir", dir / "reports"},
+      {"cases", {"1.*", "2.*"}},
+      {"exclude-cases", {"1.2.*"}},
+      {"exclude-agent-cases", {{"wsspec-ref*", {"2.1"}}}},
+      {"options", json::object()}}.dump();
+  const auto o = wsspec({"run", dir / "fuzzingserver.json", "--exec", reference_client, "-q"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const auto index = load(dir / "reports/index.json");
+  ASSERT_TRUE(index.contains("wsspec-reference")) << index.dump();
+  const auto& cases = index["wsspec-reference"];
+  EXPECT_TRUE(cases.contains("1.1.1"));
+  EXPECT_TRUE(cases.contains("2.2"));
+  EXPECT_FALSE(cases.contains("1.2.1"));  // excluded for everyone
+  EXPECT_FALSE(cases.contains("2.1"));    // excluded for this agent
+}
+
+}  // namespace
+}  // namespace wsspec::cli
