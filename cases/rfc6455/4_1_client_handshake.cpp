@@ -652,7 +652,47 @@ void add_delivery_cases(catalogue& cat) {
       .expect_echo({pong_of(ping_data), text_message(after_handshake)});
 }
 
+// The client's own request: checked on every client case (an invalid request is refused and the
+// case FAILED; a repeated key or data before the response is FAILED too); this case names the
+// sentences.
+void add_request_case(catalogue& cat) {
+  // Sentences of RFC 6455 §4.1, each quoted where it stands in the numbered list.
+  const char* const sentences[] = {
+      "Once a connection to the server has been established (including a connection via a proxy or "
+      "over a TLS-encrypted tunnel), the client MUST send an opening handshake to the server.",
+      "The handshake MUST be a valid HTTP request as specified by [RFC2616].",
+      "The method of the request MUST be GET, and the HTTP version MUST be at least 1.1.",
+      "The request MUST contain a |Host| header field whose value contains /host/ plus optionally "
+      "\":\" followed by /port/ (when not using the default port).",
+      "The request MUST contain an |Upgrade| header field whose value MUST include the "
+      "\"websocket\" keyword.",
+      "The request MUST contain a |Connection| header field whose value MUST include the "
+      "\"Upgrade\" token.",
+      "The request MUST include a header field with the name |Sec-WebSocket-Key|.",
+      "The value of this header field MUST be a nonce consisting of a randomly selected 16-byte "
+      "value that has been base64-encoded (see Section 4 of [RFC4648]).",
+      "The nonce MUST be selected randomly for each connection.",
+      "The request MUST include a header field with the name |Sec-WebSocket-Version|.",
+      "The value of this header field MUST be 13.",
+      "Once the client's opening handshake has been sent, the client MUST wait for a response from "
+      "the server before sending any further data.",
+  };
+  std::string request;
+  for (const char* sentence : sentences)
+    request += (request.empty() ? "" : " [...] ") + std::string(sentence);
+  client_case(cat, "opening-request", level::must, request)
+      .describe(
+          "Read the client's opening request and accept it; the client echoes a text message. "
+          "The request must be a GET of HTTP/1.1 or later with Host, Upgrade: websocket, "
+          "Connection: Upgrade, a base64 16-byte Sec-WebSocket-Key and Sec-WebSocket-Version: "
+          "13, and nothing may follow it before the response. Every client case checks the same, "
+          "and that no two connections of the run carry the same key.")
+      .send({text("the request was valid")})
+      .expect_echo({text_message("the request was valid")});
+}
+
 void add_client_handshake(catalogue& cat) {
+  add_request_case(cat);
   add_status_cases(cat);
   add_accept_cases(cat);
   add_upgrade_connection_cases(cat);

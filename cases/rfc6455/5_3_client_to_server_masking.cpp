@@ -1,5 +1,6 @@
-// RFC 6455 §5.3 client-to-server masking (server role): the client chooses any 32-bit masking key
-// for each frame, and the server unmasks every frame with the key that frame carries.
+// RFC 6455 §5.3 client-to-server masking: the client chooses any 32-bit masking key for each
+// frame, and the server unmasks every frame with the key that frame carries (server role); the
+// client's keys are unpredictable (client role).
 #include <string>
 
 #include "common/builders.hpp"
@@ -59,8 +60,35 @@ void add_client_to_server_masking(catalogue& cat) {
       .expect_echo({text_message("Hello, world")});
 }
 
+// Testing a client: the keys of its frames are judged on every case; this case gives the judge
+// enough frames to see a counter, a short cycle or repeats beyond chance.
+void add_unpredictable_keys(catalogue& cat) {
+  constexpr std::size_t frames = 2000;
+  cat.add("rfc6455/5.3/mask-keys-unpredictable")
+      .section("5.3")
+      .roles(role_set::client)
+      .must(
+          "The masking key needs to be unpredictable; thus, the masking key MUST be derived from "
+          "a strong source of entropy, and the masking key for a given frame MUST NOT make it "
+          "simple for a server/proxy to predict the masking key for a subsequent frame.")
+      .describe("Send " + std::to_string(frames) +
+                " one-byte text messages in one write; the client echoes each in its own masked "
+                "frame, and the " +
+                std::to_string(frames) +
+                " masking keys show no constant key, counter, derived sequence, short cycle or "
+                "more repeats than 32-bit random keys give by chance (below 1e-9).")
+      .note(
+          "Autobahn does not look at masking keys. A client that reuses keys (CVE-2025-10148) or "
+          "derives them from each other lets the application that supplies the data choose the "
+          "bytes on the wire (RFC 6455 §10.3).")
+      .budget(std::chrono::seconds(10))
+      .send(std::vector<wire_frame>(frames, text("k")))
+      .expect_echo(std::vector<expected_event>(frames, text_message("k")));
+}
+
 }  // namespace
 
 WSSPEC_FAMILY(6455, "5.3", add_client_to_server_masking);
+WSSPEC_FAMILY(6455, "5.3", add_unpredictable_keys);
 
 }  // namespace wsspec::cases

@@ -1,6 +1,7 @@
-// RFC 6455 §9.1 negotiating extensions (server role): an offer that does not conform to the
-// grammar of |Sec-WebSocket-Extensions| fails the connection, which during the opening handshake
-// means refusing it.
+// RFC 6455 §9.1 negotiating extensions: an offer that does not conform to the grammar of
+// |Sec-WebSocket-Extensions| fails the connection, which during the opening handshake means
+// refusing it (server role); a client uses no extension the server did not accept (client
+// role).
 #include <string>
 
 #include "common/handshake.hpp"
@@ -55,8 +56,26 @@ void add_negotiating_extensions(catalogue& cat) {
   }
 }
 
+// Testing a client: wsspec's response accepts no extension, so every frame of the client has
+// its RSV bits clear (the observer flags any other frame, RFC 6455 §5.2).
+void add_declined_extensions_unused(catalogue& cat) {
+  cat.add("rfc6455/9.1/client-uses-no-declined-extension")
+      .section("9.1")
+      .roles(role_set::client)
+      .must(
+          "Note that the client is only offering to use any advertised extensions and MUST NOT "
+          "use them unless the server indicates that it wishes to use the extension.")
+      .describe(
+          "Answer the client's request without Sec-WebSocket-Extensions (declining whatever it "
+          "offered, permessage-deflate included), then send a highly compressible text message; "
+          "the client echoes it uncompressed, with RSV1 clear.")
+      .send({text(std::string(4096, 'a'))})
+      .expect_echo({text_message(std::string(4096, 'a'))});
+}
+
 }  // namespace
 
 WSSPEC_FAMILY(6455, "9.1", add_negotiating_extensions);
+WSSPEC_FAMILY(6455, "9.1", add_declined_extensions_unused);
 
 }  // namespace wsspec::cases

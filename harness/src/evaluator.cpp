@@ -258,10 +258,18 @@ void judge_client_handshake(const case_def& c, const transcript& t, case_result&
   }
 }
 
-// Testing a client, on every case: its request is fresh (RFC 6455 §4.1: the Sec-WebSocket-Key
+// Testing a client, on every case: it waits for the response before it sends (RFC 6455 §4.1),
+// its request is fresh (§4.1: the Sec-WebSocket-Key
 // nonce "MUST be selected randomly for each connection") and its masking keys unpredictable
 // (§5.3: "a fresh masking key", §10.3: "unpredictable").
 void judge_client_keys(const transcript& t, verdict& behavior, std::vector<finding>& reasons) {
+  if (t.bytes_before_response > 0) {
+    worsen(behavior, verdict::failed);
+    reasons.push_back({"data_before_response", verdict::failed,
+                       "the client sent " + std::to_string(t.bytes_before_response) +
+                           " bytes after its request, before the server's response (RFC 6455 "
+                           "§4.1: it MUST wait for a response before sending any further data)"});
+  }
   if (t.key_reused_from) {
     worsen(behavior, verdict::failed);
     reasons.push_back({"key_reused", verdict::failed,

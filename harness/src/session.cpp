@@ -255,6 +255,11 @@ class runner_state {
       if (tr_.key_reused_from)
         log(entry_kind::note, "the Sec-WebSocket-Key repeats the one of " + *tr_.key_reused_from);
     }
+    if (!leftover_.empty()) {
+      tr_.bytes_before_response = leftover_.size();
+      log(entry_kind::note, std::to_string(leftover_.size()) +
+                                " bytes came after the request, before wsspec's response");
+    }
     if (answer.deflate) agree(*answer.deflate);
     log(entry_kind::handshake_response, answer.text);
     tr_.http_status = answer.status;

@@ -104,6 +104,7 @@ class reference_peer final : public transport {
     co_return boost::system::error_code{};
   }
   void shutdown_send() override {
+    harness_shut_down_ = true;
     conn_.receive_eof();
     pull_output();
   }
@@ -123,7 +124,9 @@ class reference_peer final : public transport {
     const auto out = conn_.output();
     inbox_.insert(inbox_.end(), out.begin(), out.end());
     conn_.consume_output(out.size());
-    if (conn_.should_close_transport()) peer_closed_ = true;
+    // A reference client waits for the server's TCP close (RFC 6455 §7.1.1) before its own.
+    if (conn_.should_close_transport() && (!conn_.await_peer_eof() || harness_shut_down_))
+      peer_closed_ = true;
     wake_.cancel();
   }
 
@@ -133,6 +136,7 @@ class reference_peer final : public transport {
   std::deque<std::uint8_t> inbox_;
   bool peer_closed_ = false;
   bool closed_ = false;
+  bool harness_shut_down_ = false;
 };
 
 }  // namespace

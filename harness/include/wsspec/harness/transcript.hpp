@@ -93,6 +93,9 @@ struct transcript {
   // Testing a client: an earlier connection of the run carried the same Sec-WebSocket-Key (the
   // id of its case). RFC 6455 §4.1: the nonce is "randomly selected" for each connection.
   std::optional<std::string> key_reused_from;
+  // Testing a client: bytes it sent after its request, before wsspec's response (RFC 6455 §4.1:
+  // it "MUST wait for a response from the server before sending any further data").
+  std::uint64_t bytes_before_response = 0;
   std::vector<std::pair<ref::error, std::string>> violations;
   // How it ended.
   std::optional<micros> close_sent_at;           // wsspec sent a Close frame (of any form)
