@@ -451,10 +451,13 @@ void add_negotiation_cases(catalogue& cat) {
        ref::error::unoffered_extension, item_extensions,
        "Answer with \"Sec-WebSocket-Extensions: x-wsspec-unknown; mode=fast\", an extension "
        "with a parameter that the client did not offer; the client fails the connection."},
-      {"extension-deflate-not-offered", "permessage-deflate", ref::error::unoffered_extension,
-       item_extensions,
-       "Answer with \"Sec-WebSocket-Extensions: permessage-deflate\" to a client that did not "
-       "offer permessage-deflate; the client fails the connection."},
+      {"extension-deflate-unknown-parameter", "permessage-deflate; x-wsspec-never-offered",
+       ref::error::unoffered_extension, item_extensions,
+       "Answer with \"Sec-WebSocket-Extensions: permessage-deflate; x-wsspec-never-offered\": "
+       "permessage-deflate with a parameter no client offers. A client that did not offer "
+       "permessage-deflate fails the connection (RFC 6455 §4.1); one that did fails it too, as "
+       "RFC 7692 §7 requires for a response with an extension parameter not defined for use in "
+       "a response."},
       {"extension-malformed", "permessage-deflate;", ref::error::bad_extension_syntax,
        joined(item_extensions, extension_grammar),
        "Answer with \"Sec-WebSocket-Extensions: permessage-deflate;\", a parameter list with "
