@@ -21,11 +21,11 @@ inline std::vector<std::string> valid_fields() {
   return ref::field_lines(ref::request_fields(req, "{key}"));
 }
 
-// The valid field lines with the field `name` replaced by `lines` in its place (none: left out).
-inline std::vector<std::string> valid_fields_with(std::string_view name,
-                                                  std::vector<std::string> lines) {
+// `fields` with the field `name` replaced by `lines` in its place (none: left out).
+inline std::vector<std::string> fields_with(std::vector<std::string> fields, std::string_view name,
+                                            std::vector<std::string> lines) {
   std::vector<std::string> out;
-  for (auto& f : valid_fields()) {
+  for (auto& f : fields) {
     const auto colon = f.find(':');
     if (ref::iequals(std::string_view(f).substr(0, colon), name)) {
       out.insert(out.end(), lines.begin(), lines.end());
@@ -35,6 +35,21 @@ inline std::vector<std::string> valid_fields_with(std::string_view name,
   }
   return out;
 }
+
+// The valid field lines with the field `name` replaced by `lines` in its place (none: left out).
+inline std::vector<std::string> valid_fields_with(std::string_view name,
+                                                  std::vector<std::string> lines) {
+  return fields_with(valid_fields(), name, std::move(lines));
+}
+
+// RFC 9112 §5.1, which both roles' optional-whitespace cases quote.
+inline constexpr const char* ows_rule =
+    "RFC 9112 §5.1: A field line value might be preceded and/or followed by optional "
+    "whitespace (OWS); a single SP preceding the field line value is preferred for consistent "
+    "readability by humans. The field line value does not include that leading or trailing "
+    "whitespace: OWS occurring before the first non-whitespace octet of the field line value, "
+    "or after the last non-whitespace octet of the field line value, is excluded by parsers "
+    "when extracting the field line value from a field line.";
 
 // A request head: the request line, the field lines as given (malformed ones too), each ended by
 // CRLF, then the empty line.

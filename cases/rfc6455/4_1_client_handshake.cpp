@@ -89,13 +89,6 @@ constexpr const char* cookies =
     "be set (as defined by [RFC6265]), these cookies are referred to as _Cookies Set During the "
     "Server's Opening Handshake_.";
 
-constexpr const char* ows_rule =
-    "RFC 9112 §5.1: A field line value might be preceded and/or followed by optional "
-    "whitespace (OWS); a single SP preceding the field line value is preferred for consistent "
-    "readability by humans. The field line value does not include that leading or trailing "
-    "whitespace: OWS occurring before the first non-whitespace octet of the field line value, "
-    "or after the last non-whitespace octet of the field line value, is excluded by parsers "
-    "when extracting the field line value from a field line.";
 constexpr const char* reason_ignored =
     "RFC 9112 §4: A client SHOULD ignore the reason-phrase content because it is not a reliable "
     "channel for information (it might be translated for a given locale, overwritten by "
@@ -161,16 +154,7 @@ std::vector<std::string> valid_response_fields() {
 // The valid field lines with the field `name` replaced by `lines` in its place.
 std::vector<std::string> valid_response_with(std::string_view name,
                                              std::vector<std::string> lines) {
-  std::vector<std::string> out;
-  for (auto& f : valid_response_fields()) {
-    const auto colon = f.find(':');
-    if (ref::iequals(std::string_view(f).substr(0, colon), name)) {
-      out.insert(out.end(), lines.begin(), lines.end());
-    } else {
-      out.push_back(std::move(f));
-    }
-  }
-  return out;
+  return fields_with(valid_response_fields(), name, std::move(lines));
 }
 
 // A response head: the status line, the field lines as given (malformed ones too), each ended by

@@ -48,13 +48,6 @@ constexpr const char* version_grammar =
     "DIGIT) | (\"1\" DIGIT DIGIT) | (\"2\" DIGIT DIGIT) ; Limited to 0-255 range, with no "
     "leading zeros";
 
-constexpr const char* ows_rule =
-    "RFC 9112 §5.1: A field line value might be preceded and/or followed by optional "
-    "whitespace (OWS); a single SP preceding the field line value is preferred for consistent "
-    "readability by humans. The field line value does not include that leading or trailing "
-    "whitespace: OWS occurring before the first non-whitespace octet of the field line value, "
-    "or after the last non-whitespace octet of the field line value, is excluded by parsers "
-    "when extracting the field line value from a field line.";
 constexpr const char* valid_refused_note =
     "The request is valid, but refusing it breaks no MUST-level sentence: RFC 6455 §4.2.1 "
     "obliges a server to refuse what does not match, not to accept every valid variation, and "

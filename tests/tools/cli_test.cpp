@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tools/cli_support.hpp"
 #include "wsspec/reference/asio/endpoint.hpp"
 
 namespace wsspec::cli {
@@ -19,24 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-outcome wsspec(std::vector<std::string> args) {
-  args.insert(args.begin(), "wsspec");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, err;
-  outcome o;
-  o.code = run(static_cast<int>(args.size()), argv.data(), out, err);
-  o.out = out.str();
-  o.err = err.str();
-  return o;
-}
+using support::outcome;
+using support::temp_dir;
+using support::wsspec;
 
 // The reference echo server on its own thread, on a free port. With a small `max_message` it
 // refuses longer messages, failing the cases that send them: a target that breaks a MUST.
@@ -59,24 +45,6 @@ class echo_server {
   boost::asio::io_context ioc_{1};
   std::unique_ptr<ref::asio::echo_server> server_;
   std::thread thread_;
-};
-
-// A fresh folder under the system's temporary folder, removed afterwards.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "wsspec-cli-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
 };
 
 std::string slurp(const std::string& path) {

@@ -10,47 +10,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "wsspec/cli.hpp"
+#include "tools/cli_support.hpp"
 
 namespace wsspec::cli {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-outcome wsspec(std::vector<std::string> args) {
-  args.insert(args.begin(), "wsspec");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, err;
-  outcome o;
-  o.code = run(static_cast<int>(args.size()), argv.data(), out, err);
-  o.out = out.str();
-  o.err = err.str();
-  return o;
-}
-
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "wsspec-tc-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using support::temp_dir;
+using support::wsspec;
 
 json load(const std::string& path) {
   std::ifstream f(path);

@@ -242,33 +242,8 @@ int run_spec(const std::string& path, test_options base, const client_options& c
     err << "wsspec: " << path << ": \"servers\" must list at least one {\"agent\", \"url\"}\n";
     return exit_usage;
   }
-  std::vector<std::string> cases{"*"}, exclude;
-  if ((spec.contains("cases") && !string_list(spec["cases"], "\"cases\"", cases, err)) ||
-      (spec.contains("exclude-cases") &&
-       !string_list(spec["exclude-cases"], "\"exclude-cases\"", exclude, err)))
-    return exit_usage;
-  std::vector<std::pair<std::string, std::vector<std::string>>> agent_excludes;
-  if (spec.contains("exclude-agent-cases")) {
-    const auto& x = spec["exclude-agent-cases"];
-    if (!x.is_object()) {
-      err << "wsspec: the spec's \"exclude-agent-cases\" must map agent patterns to lists\n";
-      return exit_usage;
-    }
-    for (const auto& [agent_pattern, list] : x.items()) {
-      std::vector<std::string> patterns;
-      if (!string_list(list, "\"exclude-agent-cases\" entry " + agent_pattern, patterns, err))
-        return exit_usage;
-      agent_excludes.emplace_back(agent_pattern, std::move(patterns));
-    }
-  }
-  std::string outdir = "./reports/servers";
-  if (spec.contains("outdir")) {
-    if (!spec["outdir"].is_string()) {
-      err << "wsspec: the spec's \"outdir\" must be a string\n";
-      return exit_usage;
-    }
-    outdir = spec["outdir"].get<std::string>();
-  }
+  spec_selection sel;
+  if (!read_spec_selection(spec, "./reports/servers", sel, err)) return exit_usage;
   // Every server entry is checked before any runs.
   struct server {
     test_options o;
@@ -293,8 +268,8 @@ int run_spec(const std::string& path, test_options base, const client_options& c
       return exit_usage;
     }
     t.o.agent = s.contains("agent") ? s["agent"].get<std::string>() : t.url.host_header();
-    t.o.cases = cases;
-    t.o.exclude = exclude;
+    t.o.cases = sel.cases;
+    t.o.exclude = sel.exclude;
     targets.push_back(std::move(t));
   }
 
@@ -303,18 +278,9 @@ int run_spec(const std::string& path, test_options base, const client_options& c
   for (auto& t : targets) {
     std::vector<const harness::case_def*> selected;
     for (const auto& c : harness::builtin_catalogue().cases()) {
-      if (!harness::applies_to(c.roles, ref::role::server)) continue;
-      const auto picks = [&](const std::string& p) { return spec_selects(p, c, false); };
-      if (!std::any_of(cases.begin(), cases.end(), picks) ||
-          std::any_of(exclude.begin(), exclude.end(), picks))
-        continue;
-      const bool agent_excluded =
-          std::any_of(agent_excludes.begin(), agent_excludes.end(), [&](const auto& x) {
-            return autobahn_match(x.first, t.o.agent, true) &&
-                   std::any_of(x.second.begin(), x.second.end(),
-                               [&](const std::string& p) { return spec_selects(p, c, true); });
-          });
-      if (!agent_excluded) selected.push_back(&c);
+      if (harness::applies_to(c.roles, ref::role::server) && sel.selects(c) &&
+          !sel.excluded_for(t.o.agent, c))
+        selected.push_back(&c);
     }
     if (selected.empty()) {
       err << "wsspec: no case of the spec is left for " << t.o.agent << "\n";
@@ -331,7 +297,7 @@ int run_spec(const std::string& path, test_options base, const client_options& c
   }
   if (rep.agents.empty()) return exit_usage;
   out << "\n";
-  if (!write_reports(rep, outdir, base.strict, "", out, err)) return exit_usage;
+  if (!write_reports(rep, sel.outdir, base.strict, "", out, err)) return exit_usage;
   // The worst status over the agents: a case in ERROR (2) over a gate failure (1).
   int status = exit_ok;
   for (const auto& a : rep.agents) {

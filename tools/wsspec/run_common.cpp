@@ -281,4 +281,48 @@ bool string_list(const nlohmann::json& v, const std::string& what, std::vector<s
   return true;
 }
 
+bool spec_selection::selects(const harness::case_def& c) const {
+  const auto picks = [&](const std::string& p) { return spec_selects(p, c, false); };
+  return std::any_of(cases.begin(), cases.end(), picks) &&
+         !std::any_of(exclude.begin(), exclude.end(), picks);
+}
+
+bool spec_selection::excluded_for(const std::string& agent, const harness::case_def& c) const {
+  return std::any_of(agent_excludes.begin(), agent_excludes.end(), [&](const auto& x) {
+    return autobahn_match(x.first, agent, true) &&
+           std::any_of(x.second.begin(), x.second.end(),
+                       [&](const std::string& p) { return spec_selects(p, c, true); });
+  });
+}
+
+bool read_spec_selection(const nlohmann::json& spec, std::string default_outdir,
+                         spec_selection& into, std::ostream& err) {
+  if ((spec.contains("cases") && !string_list(spec["cases"], "\"cases\"", into.cases, err)) ||
+      (spec.contains("exclude-cases") &&
+       !string_list(spec["exclude-cases"], "\"exclude-cases\"", into.exclude, err)))
+    return false;
+  if (spec.contains("exclude-agent-cases")) {
+    const auto& x = spec["exclude-agent-cases"];
+    if (!x.is_object()) {
+      err << "wsspec: the spec's \"exclude-agent-cases\" must map agent patterns to lists\n";
+      return false;
+    }
+    for (const auto& [agent_pattern, list] : x.items()) {
+      std::vector<std::string> patterns;
+      if (!string_list(list, "\"exclude-agent-cases\" entry " + agent_pattern, patterns, err))
+        return false;
+      into.agent_excludes.emplace_back(agent_pattern, std::move(patterns));
+    }
+  }
+  into.outdir = std::move(default_outdir);
+  if (spec.contains("outdir")) {
+    if (!spec["outdir"].is_string()) {
+      err << "wsspec: the spec's \"outdir\" must be a string\n";
+      return false;
+    }
+    into.outdir = spec["outdir"].get<std::string>();
+  }
+  return true;
+}
+
 }  // namespace wsspec::cli

@@ -87,4 +87,20 @@ bool spec_selects(std::string_view pattern, const harness::case_def& c, bool anc
 bool string_list(const nlohmann::json& v, const std::string& what, std::vector<std::string>& into,
                  std::ostream& err);
 
+// What an Autobahn spec selects: "cases" (default all), "exclude-cases", "exclude-agent-cases"
+// (agent pattern → case patterns), and where the reports go ("outdir").
+struct spec_selection {
+  std::vector<std::string> cases{"*"};
+  std::vector<std::string> exclude;
+  std::vector<std::pair<std::string, std::vector<std::string>>> agent_excludes;
+  std::string outdir;
+  // Selected by "cases" and not left out by "exclude-cases".
+  bool selects(const harness::case_def& c) const;
+  // Left out for this agent by "exclude-agent-cases".
+  bool excluded_for(const std::string& agent, const harness::case_def& c) const;
+};
+// Reads the selection of `spec`; false with a line on `err` when a field is malformed.
+bool read_spec_selection(const nlohmann::json& spec, std::string default_outdir,
+                         spec_selection& into, std::ostream& err);
+
 }  // namespace wsspec::cli

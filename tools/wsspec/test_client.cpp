@@ -213,54 +213,20 @@ int run_fuzzingserver_spec(const nlohmann::json& spec, const std::string& path,
         << "\n";
     return exit_usage;
   }
-  std::vector<std::string> cases{"*"}, exclude;
-  if ((spec.contains("cases") && !string_list(spec["cases"], "\"cases\"", cases, err)) ||
-      (spec.contains("exclude-cases") &&
-       !string_list(spec["exclude-cases"], "\"exclude-cases\"", exclude, err)))
-    return exit_usage;
-  std::vector<std::pair<std::string, std::vector<std::string>>> agent_excludes;
-  if (spec.contains("exclude-agent-cases")) {
-    const auto& x = spec["exclude-agent-cases"];
-    if (!x.is_object()) {
-      err << "wsspec: the spec's \"exclude-agent-cases\" must map agent patterns to lists\n";
-      return exit_usage;
-    }
-    for (const auto& [agent_pattern, list] : x.items()) {
-      std::vector<std::string> patterns;
-      if (!string_list(list, "\"exclude-agent-cases\" entry " + agent_pattern, patterns, err))
-        return exit_usage;
-      agent_excludes.emplace_back(agent_pattern, std::move(patterns));
-    }
-  }
-  plan.out_dir = "./reports/clients";
-  if (spec.contains("outdir")) {
-    if (!spec["outdir"].is_string()) {
-      err << "wsspec: the spec's \"outdir\" must be a string\n";
-      return exit_usage;
-    }
-    plan.out_dir = spec["outdir"].get<std::string>();
-  }
-  for (const auto& c : harness::builtin_catalogue().cases()) {
-    if (!harness::applies_to(c.roles, ref::role::client)) continue;
-    const auto picks = [&](const std::string& p) { return spec_selects(p, c, false); };
-    if (std::any_of(cases.begin(), cases.end(), picks) &&
-        !std::any_of(exclude.begin(), exclude.end(), picks))
-      plan.cases.push_back(&c);
-  }
+  spec_selection sel;
+  if (!read_spec_selection(spec, "./reports/clients", sel, err)) return exit_usage;
+  plan.out_dir = sel.outdir;
+  for (const auto& c : harness::builtin_catalogue().cases())
+    if (harness::applies_to(c.roles, ref::role::client) && sel.selects(c)) plan.cases.push_back(&c);
   if (plan.cases.empty()) {
     err << "wsspec: " << path << ": no client case matches the spec's cases\n";
     return exit_usage;
   }
-  plan.skip = [cases = plan.cases, agent_excludes](const std::string& agent, std::size_t index) {
-    return std::any_of(agent_excludes.begin(), agent_excludes.end(), [&](const auto& x) {
-      return autobahn_match(x.first, agent, true) &&
-             std::any_of(x.second.begin(), x.second.end(), [&](const std::string& p) {
-               return spec_selects(p, *cases[index], true);
-             });
-    });
+  plan.skip = [cases = plan.cases, sel](const std::string& agent, std::size_t index) {
+    return sel.excluded_for(agent, *cases[index]);
   };
-  o.cases = cases;
-  o.exclude = exclude;
+  o.cases = sel.cases;
+  o.exclude = sel.exclude;
   return serve_and_report(o, plan, out, err);
 }
 
