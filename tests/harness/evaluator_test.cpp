@@ -850,5 +850,134 @@ TEST(Evaluator, ResponseWithAnExtensionsFieldTwiceFails) {
   EXPECT_EQ(evaluate(echo_case(), t).behavior, verdict::failed);
 }
 
+// ----- testing a client ---------------------------------------------------------------------
+
+transcript client_opened() {
+  auto t = opened();
+  t.target = ref::role::client;
+  return t;
+}
+
+bool has_code(const case_result& r, std::string_view code) {
+  return std::any_of(r.reasons.begin(), r.reasons.end(),
+                     [&](const finding& f) { return f.code == code; });
+}
+
+case_def client_fails_case() {
+  catalogue cat;
+  cat.add("t/bad-accept")
+      .section("4.1")
+      .roles(role_set::client)
+      .must("fail")
+      .describe("d")
+      .response_accept("wrong")
+      .expect_client_fails()
+      .send({text("probe")});
+  return cat.cases().front();
+}
+
+TEST(Evaluator, AClientThatClosesOnABadResponseWithoutDataPasses) {
+  auto t = client_opened();
+  t.peer_eof_at = micros(50);
+  const auto r = evaluate(client_fails_case(), t);
+  EXPECT_EQ(r.behavior, verdict::ok);
+  EXPECT_EQ(r.close, close_verdict::ok);
+}
+
+TEST(Evaluator, AClientThatEchoesAfterABadResponseFails) {
+  auto t = client_opened();
+  t.messages.push_back(message(1, "probe"));
+  clean_close(t);
+  const auto r = evaluate(client_fails_case(), t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_code(r, "accepted_bad_response"));
+}
+
+TEST(Evaluator, AClientThatKeepsTheConnectionAfterABadResponseFails) {
+  auto t = client_opened();
+  t.budget_expired = true;
+  const auto r = evaluate(client_fails_case(), t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_code(r, "did_not_fail"));
+}
+
+TEST(Evaluator, AnInvalidClientRequestFailsEveryCase) {
+  auto t = client_opened();
+  t.handshake_complete = false;
+  t.http_status = 400;
+  t.peer_head = ref::http_head{};
+  t.handshake_problem = ref::error::missing_key;
+  const auto r = evaluate(echo_case(), t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_code(r, "bad_request"));
+}
+
+TEST(Evaluator, AClientThatNeverConnectedDidNotRunTheCase) {
+  transcript t;
+  t.target = ref::role::client;
+  const auto r = evaluate(echo_case(), t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_code(r, "case_not_run"));
+}
+
+TEST(Evaluator, AReusedKeyOrDataBeforeTheResponseFailsAnEchoThatWasRight) {
+  for (int fault = 0; fault < 2; ++fault) {
+    auto t = client_opened();
+    t.messages.push_back(message(1, "Hello"));
+    clean_close(t);
+    if (fault == 0) t.key_reused_from = "t/earlier";
+    if (fault == 1) t.bytes_before_response = 6;
+    const auto r = evaluate(echo_case(), t);
+    EXPECT_EQ(r.behavior, verdict::failed) << fault;
+    EXPECT_TRUE(has_code(r, fault == 0 ? "key_reused" : "data_before_response")) << fault;
+  }
+}
+
+TEST(Evaluator, AConstantMaskKeyFailsAClientCaseButNotAServerCase) {
+  auto t = client_opened();
+  t.messages.push_back(message(1, "Hello"));
+  clean_close(t);
+  t.rx_mask_keys = {0x12345678, 0x12345678, 0x12345678};
+  const auto r = evaluate(echo_case(), t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_code(r, "constant_mask_key"));
+  t.target = ref::role::server;
+  EXPECT_EQ(evaluate(echo_case(), t).behavior, verdict::ok);
+}
+
+TEST(Evaluator, AClientThatClosesTcpBeforeTheServerIsNonStrict) {
+  catalogue cat;
+  cat.add("t/wait")
+      .section("7.1.1")
+      .roles(role_set::client)
+      .should("wait")
+      .describe("d")
+      .send({text("Hello")})
+      .expect_echo({text_message("Hello")})
+      .server_close_delay(milliseconds(500));
+  const case_def c = cat.cases().front();
+  auto t = client_opened();
+  t.messages.push_back(message(1, "Hello"));
+  clean_close(t);  // the client's FIN at 200 us
+  t.we_shut_down_at = micros(500000);
+  auto r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::non_strict);
+  EXPECT_TRUE(has_code(r, "client_closed_tcp_first"));
+  t.peer_eof_at = micros(500100);  // after wsspec's FIN
+  r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::ok);
+}
+
+TEST(Evaluator, AClientResetAfterTheClosingHandshakeIsNotUnclean) {
+  auto t = client_opened();
+  t.messages.push_back(message(1, "Hello"));
+  clean_close(t);
+  t.peer_eof_at.reset();
+  t.reset_at = micros(200);
+  EXPECT_EQ(evaluate(echo_case(), t).close, close_verdict::ok);
+  t.target = ref::role::server;
+  EXPECT_EQ(evaluate(echo_case(), t).close, close_verdict::unclean);
+}
+
 }  // namespace
 }  // namespace wsspec::harness

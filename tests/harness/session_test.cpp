@@ -40,6 +40,65 @@ transcript run(const case_def& c,
   return out;
 }
 
+// The same, testing a client.
+transcript run_client(const case_def& c,
+                      std::function<std::unique_ptr<transport>(net::any_io_executor)> make) {
+  net::io_context ioc(1);
+  auto t = make(ioc.get_executor());
+  transcript out;
+  net::co_spawn(
+      ioc,
+      [&]() -> net::awaitable<void> {
+        session_config cfg;
+        cfg.target = ref::role::client;
+        cfg.close_timeout = 200ms;
+        cfg.handshake_timeout = 500ms;
+        out = co_await run_session(c, *t, cfg);
+      },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  ioc.run();
+  return out;
+}
+
+std::unique_ptr<transport> reference_client(net::any_io_executor ex) {
+  ref::connection_config c;
+  c.self = ref::role::client;
+  c.request.host = "127.0.0.1";
+  return make_reference_peer(std::move(ex), c);
+}
+
+// A client that sends its request and, in the same write, bytes it must not send before the
+// response; then nothing.
+class eager_client final : public transport {
+ public:
+  explicit eager_client(net::any_io_executor ex) : timer_(std::move(ex)) {}
+  net::awaitable<read_result> read_some(std::span<std::uint8_t> buf) override {
+    if (!sent_) {
+      sent_ = true;
+      const std::string request =
+          "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+          "early!";
+      std::copy(request.begin(), request.end(), buf.begin());
+      co_return read_result{boost::system::error_code{}, request.size()};
+    }
+    timer_.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await timer_.async_wait(net::as_tuple(net::use_awaitable));
+    co_return read_result{net::error::operation_aborted, 0};
+  }
+  net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t>) override {
+    co_return boost::system::error_code{};
+  }
+  void shutdown_send() override {}
+  void close() override { timer_.cancel(); }
+
+ private:
+  net::steady_timer timer_;
+  bool sent_ = false;
+};
+
 std::unique_ptr<transport> reference(net::any_io_executor ex) {
   ref::connection_config c;
   c.self = ref::role::server;
@@ -258,6 +317,61 @@ TEST(Session, PerformanceCaseLogsOnlyItsStart) {
   EXPECT_LE(t.entries.size(), 600u);
   EXPECT_LE(logged, 16u * 1024u);
   EXPECT_EQ(evaluate(c, t).behavior, verdict::ok);
+}
+
+TEST(Session, ClientRoleEchoAgainstTheReferenceClientRecordsItsMaskKeys) {
+  const auto t = run_client(echo_case(), reference_client);
+  EXPECT_EQ(t.target, ref::role::client);
+  EXPECT_TRUE(t.handshake_complete);
+  ASSERT_EQ(t.messages.size(), 2u);
+  EXPECT_GE(t.rx_mask_keys.size(), 3u);  // the echoes and the Close
+  EXPECT_TRUE(t.violations.empty());
+  EXPECT_EQ(evaluate(echo_case(), t).behavior, verdict::ok);
+}
+
+TEST(Session, AResponseInPiecesWithAFrameInTheSameWriteReachesTheClient) {
+  catalogue cat;
+  cat.add("t/pieces")
+      .section("4.1")
+      .roles(role_set::client)
+      .must("r")
+      .describe("d")
+      .response_header("X-Extra", "{key}")
+      .response_chopped(7)
+      .frames_with_response({text("at once")})
+      .expect_echo({text_message("at once")});
+  const auto t = run_client(cat.cases().front(), reference_client);
+  ASSERT_EQ(t.messages.size(), 1u);
+  EXPECT_EQ(evaluate(cat.cases().front(), t).behavior, verdict::ok);
+  std::size_t writes = 0;
+  for (const auto& e : t.entries)
+    if (e.kind == entry_kind::tx_bytes) ++writes;
+  EXPECT_GT(writes, 10u);  // the response went out 7 bytes at a time
+}
+
+TEST(Session, BytesAClientSendsBeforeTheResponseAreRecorded) {
+  auto c = echo_case();
+  c.budget = 100ms;  // the client echoes nothing
+  const auto t = run_client(
+      c, [](net::any_io_executor ex) { return std::make_unique<eager_client>(std::move(ex)); });
+  EXPECT_TRUE(t.handshake_complete);
+  EXPECT_EQ(t.bytes_before_response, 6u);
+}
+
+TEST(Session, TheServersTcpCloseIsHeldBackAsTheCaseSays) {
+  catalogue cat;
+  cat.add("t/linger")
+      .section("7.1.1")
+      .roles(role_set::client)
+      .should("r")
+      .describe("d")
+      .send({text("x")})
+      .expect_echo({text_message("x")})
+      .server_close_delay(150ms);
+  const auto t = run_client(cat.cases().front(), reference_client);
+  ASSERT_TRUE(t.close && t.we_shut_down_at);
+  EXPECT_GE(*t.we_shut_down_at - t.close->at, micros(150000));
+  EXPECT_EQ(evaluate(cat.cases().front(), t).behavior, verdict::ok);
 }
 
 }  // namespace
