@@ -1,5 +1,6 @@
 #include "behaviour.hpp"
 
+#include <utility>
 #include <variant>
 
 namespace wsspec::fault {
@@ -12,6 +13,17 @@ behaviour reference_echo_server() {
   b.config.max_frame_size = b.config.max_message_size;
   b.config.deflate.enabled = true;
   b.config.accept_any_subprotocol = true;
+  return b;
+}
+
+behaviour reference_echo_client(std::string host_header, std::string target) {
+  // As ref::asio::run_echo_client configures its connections, without permessage-deflate.
+  behaviour b;
+  b.config.self = ref::role::client;
+  b.config.max_message_size = 64ull << 20;
+  b.config.max_frame_size = b.config.max_message_size;
+  b.config.request.host = std::move(host_header);
+  b.config.request.target = std::move(target);
   return b;
 }
 

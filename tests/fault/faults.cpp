@@ -1,6 +1,9 @@
 #include "faults.hpp"
 
+#include "head_fields.hpp"
+
 #include <optional>
+#include <ostream>
 #include <string>
 #include <variant>
 
@@ -54,23 +57,6 @@ bool switching_protocols(const std::string& head) {
   return head.starts_with("HTTP/1.1 101 ");
 }
 
-void remove_field(std::string& head, std::string_view name) {
-  std::string kept;
-  for (std::size_t at = 0; at < head.size();) {
-    const std::size_t next = head.find("\r\n", at) + 2;
-    const std::string_view line = std::string_view(head).substr(at, next - at);
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos || !ref::iequals(line.substr(0, colon), name)) kept += line;
-    at = next;
-  }
-  head = std::move(kept);
-}
-
-// Adds a field line at the end of the head, before the empty line.
-void add_field(std::string& head, std::string_view line) {
-  head.insert(head.size() - 2, std::string(line) + "\r\n");
-}
-
 const fault_def table[] = {
     {"none", "the reference echo server as it is", [](behaviour&) {}},
 
@@ -113,7 +99,7 @@ const fault_def table[] = {
     {"close-unanswered", "never answers the client's Close, and keeps TCP open",
      [](behaviour& b) {
        drop_close(b, true);
-       b.end = ending::wait_for_client;
+       b.end = ending::wait_for_peer;
      }},
     {"close-code-1005", "sends Close frames with status 1005, which is never sent on the wire",
      [](behaviour& b) {
@@ -159,7 +145,7 @@ const fault_def table[] = {
     {"no-close-frame", "answers the client's Close by closing TCP, without a Close frame",
      [](behaviour& b) { drop_close(b, true); }},
     {"tcp-left-open", "leaves TCP open after the closing handshake, until the client closes it",
-     [](behaviour& b) { b.end = ending::wait_for_client; }},
+     [](behaviour& b) { b.end = ending::wait_for_peer; }},
     {"reset-on-close", "aborts every connection with a reset (RST) instead of closing TCP",
      [](behaviour& b) { b.end = ending::reset; }},
 
@@ -289,7 +275,7 @@ const fault_def table[] = {
     // ----- the opening handshake (RFC 6455 §4.2.2, §4.4) ---------------------------------------
     {"bad-accept", "answers with a Sec-WebSocket-Accept computed for another key",
      [](behaviour& b) {
-       b.response = [](std::string& head) {
+       b.head_out = [](std::string& head) {
          if (!switching_protocols(head)) return;
          remove_field(head, "Sec-WebSocket-Accept");
          add_field(head,
@@ -298,13 +284,13 @@ const fault_def table[] = {
      }},
     {"no-upgrade-header", "answers 101 without the Upgrade header",
      [](behaviour& b) {
-       b.response = [](std::string& head) {
+       b.head_out = [](std::string& head) {
          if (switching_protocols(head)) remove_field(head, "Upgrade");
        };
      }},
     {"unoffered-subprotocol", "selects a subprotocol the client did not offer",
      [](behaviour& b) {
-       b.response = [](std::string& head) {
+       b.head_out = [](std::string& head) {
          if (!switching_protocols(head)) return;
          remove_field(head, "Sec-WebSocket-Protocol");
          add_field(head, "Sec-WebSocket-Protocol: wsspec-never-offered");
@@ -312,20 +298,20 @@ const fault_def table[] = {
      }},
     {"unoffered-extension", "accepts an extension the client did not offer",
      [](behaviour& b) {
-       b.response = [](std::string& head) {
+       b.head_out = [](std::string& head) {
          if (switching_protocols(head))
            add_field(head, "Sec-WebSocket-Extensions: x-never-offered");
        };
      }},
     {"status-200", "answers the opening handshake with 200 OK instead of 101",
      [](behaviour& b) {
-       b.response = [](std::string& head) {
+       b.head_out = [](std::string& head) {
          if (switching_protocols(head)) head.replace(0, head.find("\r\n"), "HTTP/1.1 200 OK");
        };
      }},
     {"refusal-without-version", "refuses a version it does not speak without naming its own",
      [](behaviour& b) {
-       b.response = [](std::string& head) {
+       b.head_out = [](std::string& head) {
          if (!switching_protocols(head)) remove_field(head, "Sec-WebSocket-Version");
        };
      }},
@@ -341,6 +327,37 @@ const fault_def* find_fault(std::string_view name) {
   for (const auto& f : table)
     if (f.name == name) return &f;
   return nullptr;
+}
+
+std::optional<ref::error> rule_named(std::string_view name) {
+  for (std::size_t i = 0; i < ref::error_count; ++i) {
+    const auto e = static_cast<ref::error>(i);
+    if (ref::name(e) == name) return e;
+  }
+  return std::nullopt;
+}
+
+bool add_rules(std::string_view list, ref::error_set& rules, std::string& unknown) {
+  for (std::string_view rest = list; !rest.empty();) {
+    const auto comma = rest.find(',');
+    const auto name = rest.substr(0, comma);
+    const auto rule = rule_named(name);
+    if (!rule) {
+      unknown = name;
+      return false;
+    }
+    rules.add(*rule);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  return true;
+}
+
+void list(std::span<const fault_def> faults, std::ostream& out) {
+  for (const auto& f : faults) out << f.name << "\t" << f.what << "\n";
+  for (std::size_t i = 0; i < ref::error_count; ++i) {
+    const auto e = static_cast<ref::error>(i);
+    out << "rule:" << ref::name(e) << "\t" << ref::describe(e) << "\n";
+  }
 }
 
 }  // namespace wsspec::fault

@@ -36,22 +36,6 @@ int usage(std::string_view why) {
   return 2;
 }
 
-std::optional<ref::error> rule_named(std::string_view name) {
-  for (std::size_t i = 0; i < ref::error_count; ++i) {
-    const auto e = static_cast<ref::error>(i);
-    if (ref::name(e) == name) return e;
-  }
-  return std::nullopt;
-}
-
-void list() {
-  for (const auto& f : fault::faults()) std::cout << f.name << "\t" << f.what << "\n";
-  for (std::size_t i = 0; i < ref::error_count; ++i) {
-    const auto e = static_cast<ref::error>(i);
-    std::cout << "rule:" << ref::name(e) << "\t" << ref::describe(e) << "\n";
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,7 +46,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view a = args[i];
     if (a == "--list") {
-      list();
+      fault::list(fault::faults(), std::cout);
       return 0;
     }
     if (i + 1 == args.size()) return usage(std::string(a) + " needs a value or is unknown");
@@ -73,14 +57,9 @@ int main(int argc, char** argv) {
       planted = fault::find_fault(value);
       if (!planted) return usage("no fault named " + std::string(value) + " (see --list)");
     } else if (a == "--disable-rule") {
-      for (std::string_view rest = value; !rest.empty();) {
-        const auto comma = rest.find(',');
-        const auto name = rest.substr(0, comma);
-        const auto rule = rule_named(name);
-        if (!rule) return usage("no rule named " + std::string(name) + " (see --list)");
-        disabled.add(*rule);
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      }
+      std::string unknown;
+      if (!fault::add_rules(value, disabled, unknown))
+        return usage("no rule named " + unknown + " (see --list)");
     } else {
       return usage("unknown option " + std::string(a));
     }
@@ -115,7 +94,7 @@ int main(int argc, char** argv) {
       }
       fault::behaviour b = fault::reference_echo_server();
       planted->plant(b);
-      std::thread(fault::serve, std::move(socket), std::move(b)).detach();
+      std::thread(fault::run_connection, std::move(socket), std::move(b)).detach();
     }
   }).detach();
 

@@ -1,6 +1,6 @@
 # Fails when the shipped program contains the rule switch of the fault-injection build
-# (wsspec::ref::disable_rules), and when the faulty peer does not (then the check would prove
-# nothing). Run with -DNM=... -DSHIPPED=... -DFAULTY=...
+# (wsspec::ref::disable_rules), and when a faulty endpoint does not (then the check would prove
+# nothing). Run with -DNM=... -DSHIPPED=... -DFAULTY=... [-DFAULTY_CLIENT=...]
 function(has_switch binary out)
   execute_process(COMMAND ${NM} -C ${binary} OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -14,10 +14,12 @@ function(has_switch binary out)
   endif()
 endfunction()
 
-has_switch(${FAULTY} faulty)
-if(NOT faulty)
-  message(FATAL_ERROR "${FAULTY} has no wsspec::ref::disable_rules: the check is void")
-endif()
+foreach(endpoint ${FAULTY} ${FAULTY_CLIENT})
+  has_switch(${endpoint} faulty)
+  if(NOT faulty)
+    message(FATAL_ERROR "${endpoint} has no wsspec::ref::disable_rules: the check is void")
+  endif()
+endforeach()
 has_switch(${SHIPPED} shipped)
 if(shipped)
   message(FATAL_ERROR "${SHIPPED} contains the test-only rule switch (WSSPEC_FAULT_INJECTION)")

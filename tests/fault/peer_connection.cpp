@@ -21,7 +21,7 @@ namespace {
 constexpr auto handshake_timeout = 5s;
 // No case keeps a connection this long without a byte: a bound, so that no thread waits forever.
 constexpr auto idle_timeout = 60s;
-// After the closing handshake, how long to wait for the client to close TCP (as the reference).
+// After the closing handshake, how long to wait for the peer to close TCP (as the reference).
 constexpr auto close_timeout = 1s;
 
 class peer {
@@ -40,13 +40,23 @@ class peer {
         break;
       }
       if (conn_.should_close_transport()) break;
-      const auto deadline = conn_.state() == ref::connection_state::connecting
-                                ? handshake_deadline
-                                : clock_type::now() + idle_timeout;
+      const bool open = conn_.state() == ref::connection_state::open;
+      const bool idle_close = open && b_.close_when_idle.count() > 0;
+      const auto deadline =
+          conn_.state() == ref::connection_state::connecting
+              ? handshake_deadline
+              : clock_type::now() + (idle_close ? b_.close_when_idle : idle_timeout);
       boost::system::error_code ec;
       std::size_t n = 0;
-      if (readable_before(deadline)) n = socket_.read_some(net::buffer(buf_), ec);
+      if (readable_before(deadline)) {
+        n = socket_.read_some(net::buffer(buf_), ec);
+      } else if (idle_close) {
+        conn_.close(std::uint16_t{1000});
+        continue;
+      }
       if (n == 0) {
+        // A response cut short goes to the reference as it came.
+        if (!head_in_.empty()) conn_.receive(std::string_view(std::exchange(head_in_, {})));
         conn_.receive_eof();
         take_events();
         transport_failed = ec != net::error::eof;
@@ -67,7 +77,7 @@ class peer {
     return left.count() > 0 && ::poll(&p, 1, static_cast<int>(left.count())) > 0;
   }
 
-  // Waits for the client to close TCP, reading and dropping what it still sends, until `timeout`.
+  // Waits for the peer to close TCP, reading and dropping what it still sends, until `timeout`.
   void drain(clock_type::duration timeout) {
     const auto deadline = clock_type::now() + timeout;
     boost::system::error_code ec;
@@ -79,21 +89,27 @@ class peer {
     switch (b_.end) {
       case ending::clean:
         // RFC 6455 §7.1.1: the server closes TCP first; it half-closes and lingers until the
-        // client's FIN, so that a Close frame still in flight is not destroyed by a reset.
+        // client's FIN, so that a Close frame still in flight is not destroyed by a reset. The
+        // client waits for the server's FIN, and closes itself only after a timeout.
         if (!conn_.await_peer_eof()) socket_.shutdown(tcp::socket::shutdown_send, ignored);
         drain(close_timeout);
         break;
-      case ending::wait_for_client:
+      case ending::wait_for_peer:
         drain(idle_timeout);
         break;
       case ending::reset:
         socket_.set_option(net::socket_base::linger(true, 0), ignored);
         break;
+      case ending::at_once:
+        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        break;
     }
   }
 
-  // The client's bytes, through the incoming hook once the connection is open.
+  // The peer's bytes: a server's response through the head_in hook, frames through the incoming
+  // hook once the connection is open.
   void feed(std::span<std::uint8_t> bytes) {
+    if (b_.head_in && conn_.state() == ref::connection_state::connecting) return feed_head(bytes);
     if (!b_.incoming || conn_.state() != ref::connection_state::open) {
       conn_.receive(bytes);
       return;
@@ -112,6 +128,22 @@ class peer {
     conn_.receive(std::span<std::uint8_t>(rewritten));
   }
 
+  // Holds the response back until its empty line (CRLF CRLF, or a bare LF LF), rewrites it, and
+  // hands it to the reference with whatever followed it.
+  void feed_head(std::span<const std::uint8_t> bytes) {
+    head_in_.append(bytes.begin(), bytes.end());
+    std::size_t after = std::string::npos;
+    if (const auto crlf = head_in_.find("\r\n\r\n"); crlf != std::string::npos) after = crlf + 4;
+    if (const auto lf = head_in_.find("\n\n"); lf != std::string::npos && lf + 2 < after)
+      after = lf + 2;
+    if (after == std::string::npos) return;
+    std::string head = head_in_.substr(0, after);
+    b_.head_in(head, conn_.key());
+    head.append(head_in_, after);
+    head_in_.clear();
+    conn_.receive(std::string_view(head));
+  }
+
   void take_events() {
     while (auto e = conn_.next_event()) {
       if (std::holds_alternative<ref::close_received_event>(*e)) ctx_.peer_closed = true;
@@ -123,7 +155,7 @@ class peer {
     }
   }
 
-  // Writes what the reference has to send, through the response and outgoing hooks.
+  // Writes what the reference has to send, through the head_out and outgoing hooks.
   bool flush() {
     const auto pending = conn_.output();
     if (pending.empty()) return true;
@@ -132,13 +164,13 @@ class peer {
     std::vector<std::uint8_t> wire;
     std::span<const std::uint8_t> rest(bytes);
     if (!head_sent_) {
-      // The reference writes its HTTP response whole, ended by an empty line.
+      // The reference writes its HTTP head whole, ended by an empty line.
       head_.append(rest.begin(), rest.end());
       const auto end = head_.find("\r\n\r\n");
       if (end == std::string::npos) return true;
       rest = rest.last(head_.size() - end - 4);
       head_.resize(end + 4);
-      if (b_.response) b_.response(head_);
+      if (b_.head_out) b_.head_out(head_);
       wire.assign(head_.begin(), head_.end());
       head_sent_ = true;
     }
@@ -163,18 +195,19 @@ class peer {
   std::vector<std::uint8_t> buf_ = std::vector<std::uint8_t>(64 * 1024);
   std::string head_;
   bool head_sent_ = false;
-  frame_reader in_{ref::role::server};
-  frame_reader out_{ref::role::client};
+  std::string head_in_;  // the server's response so far, held for the head_in hook
+  frame_reader in_{b_.config.self};
+  frame_reader out_{ref::peer_of(b_.config.self)};
 };
 
 }  // namespace
 
-void serve(tcp::socket socket, behaviour b) {
+void run_connection(tcp::socket socket, behaviour b) {
   try {
     peer p(std::move(socket), std::move(b));
     p.run();
   } catch (const std::exception&) {
-    // A connection that cannot go on is dropped; the peer serves the next one.
+    // A connection that cannot go on is dropped; the next one is run as usual.
   }
 }
 
