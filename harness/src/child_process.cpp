@@ -16,8 +16,10 @@ std::optional<child_process> child_process::start(const std::string& command, st
     return std::nullopt;
   }
   if (pid == 0) {
-    // Its own process group, so that stopping it also stops what the shell started.
+    // Its own process group, so that stopping it also stops what the shell started; none of
+    // wsspec's sockets (the listener, other connections) is inherited.
     ::setpgid(0, 0);
+    ::closefrom(3);
     ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }

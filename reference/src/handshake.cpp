@@ -296,19 +296,24 @@ std::string build_rejection(error e) {
 result<handshake_accepted> validate_response(const http_head& head, std::string_view key,
                                              const std::vector<std::string>& offered_subprotocols,
                                              const std::vector<extension>& offered_extensions) {
+  // Each check below is skipped by a lax client that has the rule switched off (see enforced()).
+  const auto broken = [](bool violated, error e) { return violated && enforced(e); };
   // RFC 6455 §4.1: a status code other than 101 means the handshake has not completed.
-  if (head.is_request || head.status != 101) return error::bad_status;
+  if (broken(head.is_request || head.status != 101, error::bad_status)) return error::bad_status;
   // RFC 6455 §4.1: the Upgrade field MUST be "websocket", ASCII case-insensitive.
-  if (!list_contains(head, "Upgrade", "websocket")) return error::bad_upgrade;
+  if (broken(!list_contains(head, "Upgrade", "websocket"), error::bad_upgrade))
+    return error::bad_upgrade;
   // RFC 6455 §4.1: the Connection field MUST contain "Upgrade", ASCII case-insensitive.
-  if (!list_contains(head, "Connection", "upgrade")) return error::bad_connection;
+  if (broken(!list_contains(head, "Connection", "upgrade"), error::bad_connection))
+    return error::bad_connection;
 
   // RFC 6455 §4.1: Sec-WebSocket-Accept MUST be base64(SHA-1(key + GUID)); §11.3.3: it MUST NOT
   // appear more than once.
   const auto accepts = head.all("Sec-WebSocket-Accept");
-  if (accepts.empty()) return error::missing_accept;
-  if (accepts.size() > 1) return error::duplicate_accept;
-  if (accepts.front() != accept_for_key(key)) return error::bad_accept;
+  if (broken(accepts.empty(), error::missing_accept)) return error::missing_accept;
+  if (broken(accepts.size() > 1, error::duplicate_accept)) return error::duplicate_accept;
+  if (broken(!accepts.empty() && accepts.front() != accept_for_key(key), error::bad_accept))
+    return error::bad_accept;
 
   handshake_accepted out;
 
@@ -316,11 +321,12 @@ result<handshake_accepted> validate_response(const http_head& head, std::string_
   // Server = token), and it MUST be one the client offered.
   const auto protocols = head.all("Sec-WebSocket-Protocol");
   if (!protocols.empty()) {
-    if (protocols.size() > 1 || !is_token(protocols.front())) return error::bad_subprotocol;
+    if (broken(protocols.size() > 1 || !is_token(protocols.front()), error::bad_subprotocol))
+      return error::bad_subprotocol;
     const std::string_view selected = protocols.front();
-    if (std::find(offered_subprotocols.begin(), offered_subprotocols.end(), selected) ==
-        offered_subprotocols.end())
-      return error::unoffered_subprotocol;
+    const bool offered = std::find(offered_subprotocols.begin(), offered_subprotocols.end(),
+                                   selected) != offered_subprotocols.end();
+    if (broken(!offered, error::unoffered_subprotocol)) return error::unoffered_subprotocol;
     out.subprotocol = std::string(selected);
   }
 
@@ -329,14 +335,18 @@ result<handshake_accepted> validate_response(const http_head& head, std::string_
   const auto extension_values = head.all("Sec-WebSocket-Extensions");
   if (!extension_values.empty()) {
     auto extensions = parse_extensions(extension_values);
-    if (!extensions) return extensions.err();
+    if (!extensions) {
+      if (enforced(extensions.err())) return extensions.err();
+      // A lax client ignores a malformed extensions field: no extension is in use.
+      return out;
+    }
     for (auto it = extensions->begin(); it != extensions->end(); ++it) {
       const bool offered = std::any_of(offered_extensions.begin(), offered_extensions.end(),
                                        [&](const extension& o) { return o.name == it->name; });
-      if (!offered) return error::unoffered_extension;
+      if (broken(!offered, error::unoffered_extension)) return error::unoffered_extension;
       const bool repeated = std::any_of(extensions->begin(), it,
                                         [&](const extension& e) { return e.name == it->name; });
-      if (repeated) return error::duplicate_extension;
+      if (broken(repeated, error::duplicate_extension)) return error::duplicate_extension;
     }
     out.extensions = std::move(extensions).value();
   }

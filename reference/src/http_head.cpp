@@ -1,5 +1,7 @@
 #include "wsspec/reference/http_head.hpp"
 
+#include <algorithm>
+
 #include "wsspec/reference/enforcement.hpp"
 
 namespace wsspec::ref {
@@ -213,6 +215,15 @@ parse_result http_head_parser::parse_line(std::size_t consumed) {
     const bool ok =
         kind_ == kind::request ? parse_request_line(line, head_) : parse_status_line(line, head_);
     if (!ok && enforced(line_error())) return fail(line_error(), consumed);
+    // A lax client reads the first three digits of the status line as the status code.
+    if (!ok && kind_ == kind::response) {
+      for (std::size_t i = 0; i + 3 <= line.size() && head_.status == 0; ++i) {
+        const auto d = line.substr(i, 3);
+        if (std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+            (i + 3 == line.size() || line[i + 3] < '0' || line[i + 3] > '9'))
+          head_.status = (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
+      }
+    }
     // A lax server takes the request line's first two words as the method and the target.
     if (!ok && kind_ == kind::request) {
       const auto sp = line.find(' ');

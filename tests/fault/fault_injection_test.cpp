@@ -79,58 +79,25 @@ bool checked_in(ref::error rule, ref::role role) {
   return std::find(other.begin(), other.end(), rule) == other.end();
 }
 
-// Rules no case of a role can be asked to catch yet, or ever, and rules the test-only switch
-// cannot turn off in a role.
+// Rules no case of a role can be asked to catch yet, or ever.
 struct exemption {
   ref::error rule;
   role_set roles;
   const char* reason;
   // The reason lasts only until cases for the rule exist: a case naming it ends the exemption.
   bool pending = false;
-  // The reference's check ignores the switch in this role (the rule still runs, and a case that
-  // catches it ends the exemption); this hand-written client fault breaks the rule instead.
-  const char* covered_by = nullptr;
 };
 
 constexpr const char* deflate_pending = "RFC 7692: the permessage-deflate families are pending";
 constexpr const char* own_limit =
     "a limit is the implementation's own choice (RFC 6455 §10.4): a target without one breaks "
     "nothing";
-// The client's validation of the response (reference/src/handshake.cpp validate_response) does
-// not consult ref::enforced(): switching the rule off leaves the reference client as strict.
-constexpr const char* response_check_not_switchable =
-    "client role: validate_response does not consult enforced(), so the switch leaves the "
-    "check on; a hand-written client fault breaks the rule instead";
-// A lax status-line parser leaves the status unset, and the status check (bad_status) refuses the
-// response anyway.
-constexpr const char* status_line_not_switchable =
-    "client role: with the status-line check off the status is unset, and the status check, "
-    "which the switch cannot turn off, refuses the response; a hand-written client fault breaks "
-    "the rule instead";
 
 const exemption exemptions[] = {
-    {ref::error::bad_status_line, role_set::client, status_line_not_switchable, false,
-     "lenient-status-line"},
-    {ref::error::bad_status, role_set::client, response_check_not_switchable, false,
-     "accepts-any-status"},
-    {ref::error::bad_upgrade, role_set::client, response_check_not_switchable, false,
-     "accepts-any-upgrade"},
-    {ref::error::bad_connection, role_set::client, response_check_not_switchable, false,
-     "accepts-any-connection"},
-    {ref::error::missing_accept, role_set::client, response_check_not_switchable, false,
-     "accepts-missing-accept"},
-    {ref::error::bad_accept, role_set::client, response_check_not_switchable, false,
-     "accepts-wrong-accept"},
-    {ref::error::duplicate_accept, role_set::client, response_check_not_switchable, false,
-     "accepts-accept-twice"},
-    {ref::error::bad_subprotocol, role_set::client, response_check_not_switchable, false,
-     "accepts-unoffered-subprotocol"},
-    {ref::error::unoffered_subprotocol, role_set::client, response_check_not_switchable, false,
-     "accepts-unoffered-subprotocol"},
-    {ref::error::bad_extension_syntax, role_set::client, response_check_not_switchable, false,
-     "accepts-unoffered-extension"},
-    {ref::error::unoffered_extension, role_set::client, response_check_not_switchable, false,
-     "accepts-unoffered-extension"},
+    {ref::error::bad_subprotocol, role_set::client,
+     "client role: testee clients offer no subprotocol, so a malformed Sec-WebSocket-Protocol "
+     "in a response is also an unoffered one, which the client refuses first "
+     "(unoffered_subprotocol)"},
     {ref::error::duplicate_extension, role_set::client,
      "client role: only a client that offered permessage-deflate can be sent it twice, and "
      "clients are tested without it for now",
@@ -580,7 +547,7 @@ std::map<std::string, job> all_jobs() {
     std::set<const case_def*> named;
     for (const ref::error rule : all_rules()) {
       const auto* e = exemption_for(rule, role);
-      if (!checked_in(rule, role) || (e && !e->covered_by)) continue;
+      if (!checked_in(rule, role) || e) continue;
       auto cases = cases_naming(rule, role);
       named.insert(cases.begin(), cases.end());
       if (!cases.empty())
@@ -734,21 +701,6 @@ TEST(FaultTable, ExemptionsAreHonest) {
             << ") although a case of that role names it: remove the exemption";
       }
     }
-    if (!e.covered_by) continue;
-    // The fault that stands in for the switch has a row, and a case of that row names the rule.
-    const auto& rows = client_fault_rows();
-    const auto row = std::find_if(rows.begin(), rows.end(),
-                                  [&](const fault_row& r) { return r.fault == e.covered_by; });
-    ASSERT_NE(row, rows.end()) << ref::name(e.rule) << " is covered by " << e.covered_by
-                               << ", which has no row";
-    std::vector<std::string> unknown;
-    const auto cases = cases_of(row->cases, unknown);
-    EXPECT_TRUE(std::any_of(cases.begin(), cases.end(),
-                            [&](const case_def* c) {
-                              return std::find(c->rules.begin(), c->rules.end(), e.rule) !=
-                                     c->rules.end();
-                            }))
-        << "no case of the row " << e.covered_by << " names " << ref::name(e.rule);
   }
 }
 
@@ -774,7 +726,7 @@ class RuleSwitchedOff : public ::testing::TestWithParam<rule_in_role> {};
 TEST_P(RuleSwitchedOff, ACaseCatchesIt) {
   const auto [rule, role] = GetParam();
   const auto* e = exemption_for(rule, role);
-  if (e && !e->covered_by) GTEST_SKIP() << e->reason;
+  if (e) GTEST_SKIP() << e->reason;
   const auto cases = cases_naming(rule, role);
   ASSERT_FALSE(cases.empty()) << "no " << role_name(role) << " case names the rule "
                               << ref::name(rule) << " (" << ref::describe(rule)
@@ -790,12 +742,6 @@ TEST_P(RuleSwitchedOff, ACaseCatchesIt) {
     verdicts += "\n  " + explain(run.results[i]);
   }
   RecordProperty("caught_by", catching);
-  if (e) {
-    EXPECT_TRUE(catching.empty()) << "with " << ref::name(rule) << " switched off the reference "
-                                  << role_name(role) << " is caught by " << catching
-                                  << ": the switch works, remove the exemption";
-    GTEST_SKIP() << e->reason << " (" << e->covered_by << ")";
-  }
   EXPECT_FALSE(catching.empty()) << "with " << ref::name(rule) << " switched off the reference "
                                  << role_name(role)
                                  << " still passes every case that names it:" << verdicts;
