@@ -296,6 +296,14 @@ void add_accept_cases(catalogue& cat) {
        "Answer with the Sec-WebSocket-Accept value of another key (the RFC's example, "
        "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=, the accept of dGhlIHNhbXBsZSBub25jZQ==); the client "
        "fails the connection."},
+      {"accept-lowercase", "{accept-lowercase}",
+       "Answer with the right Sec-WebSocket-Accept value in lower case (base64 is "
+       "case-sensitive: a client that compares without case accepts it); the client fails the "
+       "connection."},
+      {"accept-off-by-one", "{accept-off-by-one}",
+       "Answer with the right Sec-WebSocket-Accept value with its first character changed (a "
+       "client that compares only a suffix, or a length, accepts it); the client fails the "
+       "connection."},
       {"accept-is-the-key", "{key}",
        "Answer with the client's own Sec-WebSocket-Key as the Sec-WebSocket-Accept value (a "
        "server that echoes the key unhashed); the client fails the connection."},

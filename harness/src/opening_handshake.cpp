@@ -1,6 +1,7 @@
 #include "wsspec/harness/opening_handshake.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "wsspec/reference/extensions.hpp"
 
@@ -147,7 +148,14 @@ planned_answer answer_request(const ref::http_head& request, const handshake_spe
   }
   const response_spec& rs = hs.response;
   const std::string accept = ref::accept_for_key(req->key);
+  // Near misses of the right value: base64 is case-sensitive, and every character counts.
+  std::string lowercase = accept;
+  for (char& c : lowercase) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string off_by_one = accept;
+  if (!off_by_one.empty()) off_by_one[0] = off_by_one[0] == 'A' ? 'B' : 'A';
   const auto expand = [&](std::string text) {
+    replace_all(text, "{accept-lowercase}", lowercase);
+    replace_all(text, "{accept-off-by-one}", off_by_one);
     replace_all(text, "{accept}", accept);
     replace_all(text, "{key}", req->key);
     return text;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "wsspec/reference/extensions.hpp"
 #include "wsspec/reference/handshake.hpp"
 
@@ -187,6 +189,14 @@ TEST(OpeningHandshake, TheAcceptValueExpandsAcceptAndKey) {
   EXPECT_EQ(accept_sent("{accept}, {accept}"), accept + ", " + accept);
   EXPECT_EQ(accept_sent("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
   EXPECT_EQ(accept_sent(""), "");
+  // Near misses: the value in lower case, and with its first character changed.
+  std::string lower = accept;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(accept_sent("{accept-lowercase}"), lower);
+  const std::string off = accept_sent("{accept-off-by-one}");
+  ASSERT_EQ(off.size(), accept.size());
+  EXPECT_NE(off[0], accept[0]);
+  EXPECT_EQ(off.substr(1), accept.substr(1));
   hs.response.accept = "{key}";
   EXPECT_EQ(
       ref::validate_response(parse_answer(answer_request(req.head, hs)), req.key, {}, {}).err(),

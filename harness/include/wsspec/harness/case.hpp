@@ -93,7 +93,8 @@ struct response_spec {
   int status = 101;
   std::optional<std::string> reason;  // default: the status's usual reason phrase
   // The Sec-WebSocket-Accept value; "{accept}" expands to the right one, "{key}" to the client's
-  // key. Default: "{accept}".
+  // key, "{accept-lowercase}" and "{accept-off-by-one}" (its first character changed) to near
+  // misses. Default: "{accept}".
   std::optional<std::string> accept;
   std::optional<std::string> subprotocol;        // a Sec-WebSocket-Protocol field, offered or not
   std::optional<std::string> extensions;         // a Sec-WebSocket-Extensions field, offered or not
