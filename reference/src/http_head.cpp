@@ -254,6 +254,9 @@ parse_result http_head_parser::parse_line(std::size_t consumed) {
     if (kind_ == kind::request || head_.fields.empty()) return malformed();
     std::string& value = head_.fields.back().value;
     const auto more = trim(line);
+    // RFC 9110 §5.5: field values containing CR, LF or NUL are invalid, folded or not.
+    for (const char c : more)
+      if (c == '\0' || c == '\r' || c == '\n') return malformed();
     if (!more.empty()) value += (value.empty() ? "" : " ") + std::string(more);
     return {parse_status::need_more, consumed, {}};
   }

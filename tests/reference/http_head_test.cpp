@@ -234,6 +234,24 @@ TEST(HttpHead, TrimsValuesAndKeepsInnerWhitespace) {
   EXPECT_EQ(r.head.fields, expected);
 }
 
+TEST(HttpHead, UnfoldsObsFoldInAResponse) {
+  // RFC 9112 §5.2: a user agent replaces each obs-fold of a response with SP.
+  const auto r =
+      parse_all_ways(kind::response,
+                     "HTTP/1.1 101 Switching Protocols\r\nX: first\r\n  second \r\n\tthird\r\n"
+                     "E:\r\n more\r\n\r\n");
+  ASSERT_EQ(r.status, parse_status::done);
+  const std::vector<header_field> expected{{"X", "first second third"}, {"E", "more"}};
+  EXPECT_EQ(r.head.fields, expected);
+  // Before any field there is nothing to continue, and a NUL stays invalid when folded.
+  EXPECT_EQ(parse_all_ways(kind::response, "HTTP/1.1 101 OK\r\n x\r\n\r\n").err,
+            error::bad_header_line);
+  EXPECT_EQ(
+      parse_all_ways(kind::response, std::string("HTTP/1.1 101 OK\r\nX: a\r\n b\0c\r\n\r\n", 31))
+          .err,
+      error::bad_header_line);
+}
+
 TEST(HttpHead, KeepsDuplicatesInOrder) {
   const auto r = parse_all_ways(
       kind::request,
