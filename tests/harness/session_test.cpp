@@ -20,8 +20,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Runs `c` over the transport `make` builds, wsspec testing a target of role `target`.
 transcript run(const case_def& c,
-               std::function<std::unique_ptr<transport>(net::any_io_executor)> make) {
+               std::function<std::unique_ptr<transport>(net::any_io_executor)> make,
+               ref::role target = ref::role::server) {
   net::io_context ioc(1);
   auto t = make(ioc.get_executor());
   transcript out;
@@ -29,6 +31,7 @@ transcript run(const case_def& c,
       ioc,
       [&]() -> net::awaitable<void> {
         session_config cfg;
+        cfg.target = target;
         cfg.close_timeout = 200ms;
         cfg.handshake_timeout = 500ms;
         out = co_await run_session(c, *t, cfg);
@@ -43,23 +46,7 @@ transcript run(const case_def& c,
 // The same, testing a client.
 transcript run_client(const case_def& c,
                       std::function<std::unique_ptr<transport>(net::any_io_executor)> make) {
-  net::io_context ioc(1);
-  auto t = make(ioc.get_executor());
-  transcript out;
-  net::co_spawn(
-      ioc,
-      [&]() -> net::awaitable<void> {
-        session_config cfg;
-        cfg.target = ref::role::client;
-        cfg.close_timeout = 200ms;
-        cfg.handshake_timeout = 500ms;
-        out = co_await run_session(c, *t, cfg);
-      },
-      [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-      });
-  ioc.run();
-  return out;
+  return run(c, std::move(make), ref::role::client);
 }
 
 std::unique_ptr<transport> reference_client(net::any_io_executor ex) {

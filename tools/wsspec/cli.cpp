@@ -91,27 +91,9 @@ int test_server(const test_options& o, std::ostream& out, std::ostream& err) {
     err << "wsspec: wss:// targets are not supported yet; test the server over ws://\n";
     return exit_usage;
   }
-  harness::selection sel;
-  sel.include = o.cases;
-  sel.exclude = o.exclude;
-  sel.target = ref::role::server;
-  if (!o.shard.empty() && !parse_shard(o.shard, sel.shard_index, sel.shard_count)) {
-    err << "wsspec: --shard takes I/N with 1 <= I <= N, e.g. 2/4\n";
-    return exit_usage;
-  }
   harness::catalogue from_file;
-  if (!o.case_file.empty() && !load_case_file(o.case_file, from_file, err)) return exit_usage;
-  const auto& cat = o.case_file.empty() ? harness::builtin_catalogue() : from_file;
-  std::vector<std::string> unmatched;
-  const auto selected = harness::select(cat.cases(), sel, unmatched);
-  if (!unmatched.empty()) {
-    err << "wsspec: no case matches '" << unmatched.front() << "' (see wsspec list)\n";
-    return exit_usage;
-  }
-  if (selected.empty()) {
-    err << "wsspec: the selection is empty\n";
-    return exit_usage;
-  }
+  std::vector<const harness::case_def*> selected;
+  if (!select_cases(o, ref::role::server, from_file, selected, err)) return exit_usage;
   reports::expectations expect;
   if (!o.expect_file.empty() && !load_expectations(o.expect_file, expect, err)) return exit_usage;
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "wsspec/harness/case_json.hpp"
+#include "wsspec/harness/selector.hpp"
 #include "wsspec/reports/autobahn_index.hpp"
 #include "wsspec/reports/html.hpp"
 #include "wsspec/reports/json.hpp"
@@ -278,6 +279,32 @@ bool string_list(const nlohmann::json& v, const std::string& what, std::vector<s
     return false;
   }
   into = v.get<std::vector<std::string>>();
+  return true;
+}
+
+bool select_cases(const test_options& o, ref::role role, harness::catalogue& from_file,
+                  std::vector<const harness::case_def*>& selected, std::ostream& err) {
+  harness::selection sel;
+  sel.include = o.cases;
+  sel.exclude = o.exclude;
+  sel.target = role;
+  if (!o.shard.empty() && !parse_shard(o.shard, sel.shard_index, sel.shard_count)) {
+    err << "wsspec: --shard takes I/N with 1 <= I <= N, e.g. 2/4\n";
+    return false;
+  }
+  if (!o.case_file.empty() && !load_case_file(o.case_file, from_file, err)) return false;
+  const auto& cat = o.case_file.empty() ? harness::builtin_catalogue() : from_file;
+  std::vector<std::string> unmatched;
+  selected = harness::select(cat.cases(), sel, unmatched);
+  if (!unmatched.empty()) {
+    err << "wsspec: no " << (role == ref::role::client ? "client " : "") << "case matches '"
+        << unmatched.front() << "' (see wsspec list)\n";
+    return false;
+  }
+  if (selected.empty()) {
+    err << "wsspec: the selection is empty\n";
+    return false;
+  }
   return true;
 }
 

@@ -50,6 +50,13 @@ void print_line(std::ostream& out, const harness::case_result& r, std::size_t do
 // The cases of a --case-file, checked like the built-in catalogue; false with a reason on error.
 bool load_case_file(const std::string& path, harness::catalogue& into, std::ostream& err);
 
+// The cases the options select for a target of `role`: from --case-file (loaded into
+// `from_file`, which must outlive the result) or the built-in catalogue, by the patterns,
+// --exclude and --shard. False with a line on `err` on a bad option, a pattern that matches
+// nothing, or an empty selection.
+bool select_cases(const test_options& o, ref::role role, harness::catalogue& from_file,
+                  std::vector<const harness::case_def*>& selected, std::ostream& err);
+
 // Writes one file with `write`; false with a line on `err` when it cannot be written.
 template <class Write>
 bool write_file(const std::filesystem::path& path, Write&& write, std::ostream& err) {

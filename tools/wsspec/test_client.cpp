@@ -161,27 +161,8 @@ int test_client(const client_options& o, std::ostream& out, std::ostream& err) {
     err << "wsspec: --listen takes host:port, e.g. 127.0.0.1:9001\n";
     return exit_usage;
   }
-  harness::selection sel;
-  sel.include = o.cases;
-  sel.exclude = o.exclude;
-  sel.target = ref::role::client;
-  if (!o.shard.empty() && !parse_shard(o.shard, sel.shard_index, sel.shard_count)) {
-    err << "wsspec: --shard takes I/N with 1 <= I <= N, e.g. 2/4\n";
-    return exit_usage;
-  }
   harness::catalogue from_file;
-  if (!o.case_file.empty() && !load_case_file(o.case_file, from_file, err)) return exit_usage;
-  const auto& cat = o.case_file.empty() ? harness::builtin_catalogue() : from_file;
-  std::vector<std::string> unmatched;
-  plan.cases = harness::select(cat.cases(), sel, unmatched);
-  if (!unmatched.empty()) {
-    err << "wsspec: no client case matches '" << unmatched.front() << "' (see wsspec list)\n";
-    return exit_usage;
-  }
-  if (plan.cases.empty()) {
-    err << "wsspec: the selection is empty\n";
-    return exit_usage;
-  }
+  if (!select_cases(o, ref::role::client, from_file, plan.cases, err)) return exit_usage;
   reports::expectations expect;
   if (!o.expect_file.empty()) {
     if (!load_expectations(o.expect_file, expect, err)) return exit_usage;
