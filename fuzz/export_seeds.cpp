@@ -77,7 +77,7 @@ class sender {
     for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
     const auto request = harness::plan_request(hs, host_header, resource, nonce);
     // The reference server's answer, with its default policy.
-    if (request.deflate) {
+    if (!request.deflate.empty()) {
       if (auto agreed = ref::negotiate_deflate(request.offered, ref::deflate_server_policy{}))
         agree(agreed->params);
     }
@@ -92,8 +92,11 @@ class sender {
     transmission t;
     ref::handshake_response resp;
     resp.accept = ref::accept_for_key(request.key);
-    if (c_.handshake.offer_deflate) {
-      if (auto agreed = ref::negotiate_deflate(request.extensions, ref::deflate_server_policy{})) {
+    ref::deflate_server_policy policy;
+    policy.enabled = !c_.handshake.deflate_offers.empty();
+    if (c_.handshake.deflate_answer) policy = *c_.handshake.deflate_answer;
+    {
+      if (auto agreed = ref::negotiate_deflate(request.extensions, policy)) {
         resp.extensions.push_back(agreed->response);
         agree(agreed->params);
       }
@@ -325,7 +328,7 @@ int main(int argc, char** argv) {
     if (harness::applies_to(c.roles, ref::role::client)) {
       fuzz::connection_params p;
       p.raw = true;
-      p.deflate = c.handshake.offer_deflate;
+      p.deflate = !c.handshake.deflate_offers.empty();
       p.echo = true;
       const transmission t =
           sender(c, ref::role::client, seed, max_size).to_client(client_request(p));

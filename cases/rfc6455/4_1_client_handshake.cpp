@@ -456,10 +456,14 @@ void add_negotiation_cases(catalogue& cat) {
        "an empty parameter that the grammar does not allow, of an extension the client did not "
        "offer; the client fails the connection."},
   };
-  for (const auto& r : extensions)
-    must_fail(cat, r.slug, r.requirement, r.rule, r.description)
-        .response_extensions(r.value)
-        .note(std::string(not_offered_note) + " " + failing_note);
+  for (const auto& r : extensions) {
+    auto c = must_fail(cat, r.slug, r.requirement, r.rule, r.description)
+                 .response_extensions(r.value)
+                 .note(std::string(not_offered_note) + " " + failing_note);
+    // A client that offered permessage-deflate refuses the parameter (RFC 7692 §7).
+    if (std::string_view(r.value).starts_with("permessage-deflate; "))
+      c.rule(ref::error::bad_extension_parameter);
+  }
 }
 
 void add_syntax_cases(catalogue& cat) {

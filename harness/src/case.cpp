@@ -50,6 +50,12 @@ std::string_view to_string(close_verdict v) noexcept {
   return "ERROR";
 }
 
+std::vector<std::uint8_t> message_stream::message(std::size_t i) const {
+  std::vector<std::uint8_t> out;
+  corpus_slice(source, static_cast<std::uint64_t>(i) * units, units, by_characters(), out);
+  return out;
+}
+
 std::string_view to_string(role_set r) noexcept {
   switch (r) {
     case role_set::server:

@@ -272,6 +272,15 @@ json step_json(const step& s) {
           return {{"shutdown", json::object()}};
         } else if constexpr (std::is_same_v<T, mark_step>) {
           return {{"mark", {{"label", v.label}}}};
+        } else if constexpr (std::is_same_v<T, message_stream>) {
+          return {{"stream",
+                   {{"corpus", std::string(to_string(v.source))},
+                    {"opcode", v.opcode},
+                    {"units", v.units},
+                    {"count", v.count},
+                    {"fragment", v.fragment},
+                    {"compress", v.compress},
+                    {"timeout_ms", v.timeout.count()}}}};
         } else {
           return {{"round_trips",
                    {{"opcode", v.opcode},
@@ -319,6 +328,24 @@ step read_step(const json& j, const std::string& where) {
     return round_trips_step{
         r.get<std::uint8_t>("opcode"), read_payload(r.at("payload"), w + ".payload"),
         r.get<std::size_t>("count"), ms(r.get_or<std::int64_t>("timeout_ms", 60000))};
+  if (name == "stream") {
+    message_stream m;
+    const auto source = r.get<std::string>("corpus");
+    const auto kind = corpus_from_string(source);
+    if (!kind) r.fail("corpus is json, prose, html, image or noise");
+    m.source = *kind;
+    m.opcode = r.get_or<std::uint8_t>("opcode", 1);
+    if (m.opcode != 1 && m.opcode != 2) r.fail("opcode is 1 (text) or 2 (binary)");
+    if (m.opcode == 1 && !is_text(m.source)) r.fail("a binary corpus is sent as binary (opcode 2)");
+    m.units = r.get<std::size_t>("units");
+    m.count = r.get<std::size_t>("count");
+    if (m.units > (1u << 24) || m.count > 100000)
+      r.fail("units is at most 16777216 and count at most 100000");
+    m.fragment = r.get_or<std::size_t>("fragment", 0);
+    m.compress = r.get_or<bool>("compress", true);
+    m.timeout = ms(r.get_or<std::int64_t>("timeout_ms", 60000));
+    return m;
+  }
   throw std::runtime_error(where + ": unknown step \"" + name + "\"");
 }
 
@@ -472,7 +499,20 @@ json to_json(const case_def& c) {
   if (!h.omit_headers.empty()) hs["omit_headers"] = h.omit_headers;
   if (!h.subprotocols.empty()) hs["subprotocols"] = h.subprotocols;
   if (!h.extensions.empty()) hs["extensions"] = ref::format_extensions(h.extensions);
-  if (h.offer_deflate) hs["offer_deflate"] = true;
+  if (!h.deflate_offers.empty()) {
+    json offers = json::array();
+    for (const auto& o : h.deflate_offers)
+      offers.push_back(ref::format_extensions({ref::to_extension(o)}));
+    hs["deflate_offers"] = offers;
+  }
+  if (h.deflate_answer) {
+    const auto& p = *h.deflate_answer;
+    hs["deflate_answer"] = {{"accept", p.enabled},
+                            {"server_no_context_takeover", p.server_no_context_takeover},
+                            {"client_no_context_takeover", p.client_no_context_takeover},
+                            {"server_max_window_bits", p.server_max_window_bits},
+                            {"client_max_window_bits", p.client_max_window_bits}};
+  }
   if (h.chop) hs["chop"] = h.chop;
   if (h.pause.count()) hs["pause_ms"] = h.pause.count();
   if (!h.frames_with_request.empty())
@@ -507,6 +547,8 @@ json to_json(const case_def& c) {
     expect["close"]["server_close_delay_ms"] = ce.server_close_delay.count();
   if (c.expect.fail_before_mark) expect["fail_before_mark"] = *c.expect.fail_before_mark;
   if (c.expect.informational) expect["informational"] = true;
+  if (c.expect.requires_deflate) expect["requires_deflate"] = true;
+  if (c.expect.echo_streams) expect["echo_streams"] = true;
   if (!c.expect.forbidden_pongs.empty()) {
     json pongs = json::array();
     for (const auto& p : c.expect.forbidden_pongs) pongs.push_back(payload_json(p));
@@ -525,6 +567,10 @@ json to_json(const case_def& c) {
     if (hx.require_version_header) jh["require_version_header"] = true;
     if (hx.subprotocol) jh["subprotocol"] = *hx.subprotocol;
     if (hx.no_extensions) jh["no_extensions"] = true;
+    if (hx.deflate != handshake_expectation::deflate_outcome::either)
+      jh["deflate"] =
+          hx.deflate == handshake_expectation::deflate_outcome::accept ? "accept" : "decline";
+    if (hx.refusal_informs) jh["refusal_informs"] = true;
     expect["handshake"] = jh;
   }
   json j = {{"id", c.id},
@@ -600,7 +646,36 @@ static case_def read_case(const json& j) {
       if (!parsed) h.fail("extensions does not follow the Sec-WebSocket-Extensions grammar");
       hs.extensions = *parsed;
     }
-    hs.offer_deflate = h.get_or<bool>("offer_deflate", false);
+    // "offer_deflate": true, from earlier case files: the one default offer.
+    if (h.get_or<bool>("offer_deflate", false)) {
+      ref::deflate_offer offer;
+      offer.client_max_window_bits_present = true;
+      hs.deflate_offers.push_back(offer);
+    }
+    if (h.has("deflate_offers")) {
+      for (const auto& text : h.get<std::vector<std::string>>("deflate_offers")) {
+        auto parsed = ref::parse_extensions(text);
+        if (!parsed || parsed->size() != 1 || parsed->front().name != ref::permessage_deflate_name)
+          h.fail("deflate_offers holds one permessage-deflate element per string");
+        auto offer = ref::parse_deflate_offer(parsed->front());
+        if (!offer)
+          h.fail("deflate_offers: \"" + text +
+                 "\" is no valid offer (a malformed one goes in \"extensions\")");
+        hs.deflate_offers.push_back(*offer);
+      }
+    }
+    if (h.has("deflate_answer")) {
+      reader a(h.at("deflate_answer"), where + ".handshake.deflate_answer");
+      ref::deflate_server_policy p;
+      p.enabled = a.get_or<bool>("accept", true);
+      p.server_no_context_takeover = a.get_or<bool>("server_no_context_takeover", false);
+      p.client_no_context_takeover = a.get_or<bool>("client_no_context_takeover", false);
+      p.server_max_window_bits = a.get_or<int>("server_max_window_bits", 15);
+      p.client_max_window_bits = a.get_or<int>("client_max_window_bits", 15);
+      for (int bits : {p.server_max_window_bits, p.client_max_window_bits})
+        if (bits < 8 || bits > 15) a.fail("window bits are 8 to 15");
+      hs.deflate_answer = p;
+    }
     hs.chop = h.get_or<std::size_t>("chop", 0);
     hs.pause = std::chrono::milliseconds(h.get_or<std::int64_t>("pause_ms", 0));
     if (h.has("frames_with_request"))
@@ -668,6 +743,8 @@ static case_def read_case(const json& j) {
   c.expect.compare = compare == "exact" ? compare_mode::exact : compare_mode::length;
   if (e.has("fail_before_mark")) c.expect.fail_before_mark = e.get<std::string>("fail_before_mark");
   c.expect.informational = e.get_or<bool>("informational", false);
+  c.expect.requires_deflate = e.get_or<bool>("requires_deflate", false);
+  c.expect.echo_streams = e.get_or<bool>("echo_streams", false);
   if (e.has("forbidden_pongs")) {
     const json& pongs = e.at("forbidden_pongs");
     if (!pongs.is_array()) e.fail("forbidden_pongs must be an array of payloads");
@@ -701,6 +778,17 @@ static case_def read_case(const json& j) {
     x.require_version_header = hx.get_or<bool>("require_version_header", false);
     if (hx.has("subprotocol")) x.subprotocol = hx.get<std::string>("subprotocol");
     x.no_extensions = hx.get_or<bool>("no_extensions", false);
+    const auto deflate = hx.get_or<std::string>("deflate", "either");
+    if (deflate == "either") {
+      x.deflate = handshake_expectation::deflate_outcome::either;
+    } else if (deflate == "accept") {
+      x.deflate = handshake_expectation::deflate_outcome::accept;
+    } else if (deflate == "decline") {
+      x.deflate = handshake_expectation::deflate_outcome::decline;
+    } else {
+      hx.fail("deflate is either, accept or decline");
+    }
+    x.refusal_informs = hx.get_or<bool>("refusal_informs", false);
     c.expect.handshake = x;
   }
   return c;

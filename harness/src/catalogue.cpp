@@ -87,8 +87,15 @@ std::vector<std::string> catalogue::validate() const {
       problems.push_back(who +
                          ": a response to send is for clients only, but the case applies "
                          "to servers");
-    if (c.expect.outcomes.empty() && !c.expect.handshake)
+    const bool streams = std::any_of(c.steps.begin(), c.steps.end(), [](const step& s) {
+      return std::holds_alternative<message_stream>(s);
+    });
+    if (c.expect.outcomes.empty() && !c.expect.handshake && !c.expect.echo_streams)
       problems.push_back(who + ": no acceptable outcome");
+    if (c.expect.echo_streams && !streams)
+      problems.push_back(who + ": it expects the echo of message streams but sends none");
+    if (c.expect.echo_streams && !c.expect.outcomes.empty())
+      problems.push_back(who + ": a stream's echo and listed outcomes cannot both be expected");
     if (c.expect.fail_before_mark) {
       bool found = false;
       for (const auto& s : c.steps)
@@ -238,7 +245,20 @@ case_builder& case_builder::offer_extensions(std::vector<ref::extension> e) {
   return *this;
 }
 case_builder& case_builder::offer_deflate() {
-  def().handshake.offer_deflate = true;
+  ref::deflate_offer offer;
+  offer.client_max_window_bits_present = true;
+  return offer_deflate({offer});
+}
+case_builder& case_builder::offer_deflate(std::vector<ref::deflate_offer> offers) {
+  def().handshake.deflate_offers = std::move(offers);
+  return *this;
+}
+case_builder& case_builder::answer_deflate(ref::deflate_server_policy policy) {
+  def().handshake.deflate_answer = policy;
+  return *this;
+}
+case_builder& case_builder::requires_deflate() {
+  def().expect.requires_deflate = true;
   return *this;
 }
 case_builder& case_builder::respond(response_spec r) {
@@ -352,6 +372,16 @@ case_builder& case_builder::mark(std::string label) {
 case_builder& case_builder::round_trips(std::uint8_t opcode, payload_spec payload,
                                         std::size_t count, std::chrono::milliseconds timeout) {
   def().steps.push_back(round_trips_step{opcode, std::move(payload), count, timeout});
+  return *this;
+}
+case_builder& case_builder::stream(message_stream s) {
+  def().steps.push_back(std::move(s));
+  return *this;
+}
+case_builder& case_builder::expect_stream_echo() {
+  def().expect.outcomes.clear();
+  def().expect.close = close_expectation{};
+  def().expect.echo_streams = true;
   return *this;
 }
 case_builder& case_builder::expect_echo(std::vector<expected_event> events) {

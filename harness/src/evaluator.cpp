@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "wsspec/harness/mask_keys.hpp"
+#include "wsspec/harness/plan.hpp"
 #include "wsspec/reference/close_code.hpp"
 
 namespace wsspec::harness {
@@ -151,6 +152,14 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
   // the Sec-WebSocket-Version field when the version was refused.
   if (hx.expect == handshake_expectation::outcome::reject ||
       (hx.expect == handshake_expectation::outcome::either && !accepted)) {
+    if (hx.refusal_informs && !accepted && t.http_status >= 400 && t.http_status <= 599) {
+      r.behavior = verdict::informational;
+      r.close = close_verdict::informational;
+      r.reasons.push_back(
+          {"refused_handshake", verdict::informational,
+           "the target refused the whole handshake (HTTP " + std::to_string(t.http_status) + ")"});
+      return;
+    }
     if (accepted) {
       r.behavior = miss;
       r.reasons.push_back(
@@ -217,6 +226,19 @@ void judge_handshake(const case_def& c, const transcript& t, case_result& r, boo
       r.reasons.push_back({"subprotocol_not_selected", miss,
                            "the target did not select subprotocol '" + *hx.subprotocol + "'"});
     }
+  }
+  using deflate_outcome = handshake_expectation::deflate_outcome;
+  if (hx.deflate == deflate_outcome::decline && t.deflate_agreed) {
+    // RFC 7692 §7: "A server MUST decline an extension negotiation offer for this extension if
+    // any of the following conditions are met".
+    worsen(r.behavior, miss);
+    r.reasons.push_back({"deflate_not_declined", miss,
+                         "the target accepted a permessage-deflate offer it must decline"});
+  }
+  if (hx.deflate == deflate_outcome::accept && !t.deflate_agreed) {
+    worsen(r.behavior, miss);
+    r.reasons.push_back(
+        {"deflate_not_accepted", miss, "the target declined the permessage-deflate offer"});
   }
   if (hx.no_extensions && t.peer_head && t.peer_head->find("Sec-WebSocket-Extensions")) {
     worsen(r.behavior, miss);
@@ -374,9 +396,46 @@ void judge_failure(const case_def& c, const transcript& t, verdict& behavior,
   }
 }
 
+// The target echoed every message of the case's streams, exactly and in order (Autobahn 12.x and
+// 13.x compare each echo's type, length and SHA-1; wsspec its type, length and digest).
+void judge_streams(const case_def& c, const transcript& t, verdict& behavior,
+                   std::vector<finding>& reasons) {
+  std::size_t k = 0;
+  for (const auto& s : c.steps) {
+    const auto* ms = std::get_if<message_stream>(&s);
+    if (!ms) continue;
+    for (std::size_t i = 0; i < ms->count; ++i, ++k) {
+      if (k >= t.messages.size()) {
+        worsen(behavior, unmet(c.lvl));
+        reasons.push_back({"stream_incomplete", unmet(c.lvl),
+                           "the target echoed " + std::to_string(t.messages.size()) + " of " +
+                               std::to_string(plan_ending(c).messages) + " messages"});
+        return;
+      }
+      const auto& got = t.messages[k];
+      const auto want = ms->message(i);
+      if (got.opcode != ms->opcode || got.length != want.size() ||
+          got.digest != payload_digest(want.data(), want.size())) {
+        worsen(behavior, unmet(c.lvl));
+        reasons.push_back({"stream_mismatch", unmet(c.lvl),
+                           "echo " + std::to_string(k + 1) + " differs from the message sent: " +
+                               describe_payload(got.opcode, got.length) + " for " +
+                               describe_payload(ms->opcode, want.size())});
+        return;
+      }
+    }
+  }
+  if (t.messages.size() > k) {
+    worsen(behavior, unmet(c.lvl));
+    reasons.push_back({"stream_extra", unmet(c.lvl),
+                       "the target sent " + std::to_string(t.messages.size() - k) +
+                           " message(s) more than it was sent"});
+  }
+}
+
 // `gives` is the behavior verdict a close that is not OK gives the case; each finding carries it.
-close_verdict judge_close(const case_def& c, const transcript& t, verdict gives, case_result& r) {
-  const auto& ce = c.expect.close;
+close_verdict judge_close(const close_expectation& ce, const transcript& t, verdict gives,
+                          case_result& r) {
   const bool closed_first = ce.closes == close_expectation::who::target ? target_ended_in_time(t)
                                                                         : target_closed_first(t);
   if (ce.closes == close_expectation::who::harness && closed_first) {
@@ -509,6 +568,18 @@ case_result evaluate(const case_def& c, const transcript& t) {
     for (const auto& o : c.expect.outcomes)
       e += (e.empty() ? "" : "; ") + std::string(to_string(o.result)) + ": " +
            describe_events(o.events) + (o.target_closed ? " and the target closes" : "");
+    if (c.expect.echo_streams) {
+      for (const auto& s : c.steps) {
+        const auto* ms = std::get_if<message_stream>(&s);
+        if (!ms) continue;
+        e += std::string(e.empty() ? "" : "; ") + "the echo of " + std::to_string(ms->count) +
+             (ms->opcode == 1 ? " text" : " binary") + " messages of " + std::to_string(ms->units) +
+             (ms->by_characters() ? " characters" : " bytes") + " of the " +
+             std::string(to_string(ms->source)) + " corpus, exactly";
+      }
+    }
+    if (c.expect.requires_deflate)
+      e += std::string(e.empty() ? "" : "; ") + "permessage-deflate agreed (else UNIMPLEMENTED)";
     if (c.expect.handshake) {
       const auto& hx = *c.expect.handshake;
       std::string h = hx.expect == handshake_expectation::outcome::reject ? "handshake rejected"
@@ -568,7 +639,11 @@ case_result evaluate(const case_def& c, const transcript& t) {
     judge_client_keys(t, r.behavior, r.reasons);
     return r;
   }
-  if (c.expect.handshake && t.target == ref::role::client) {
+  if (t.target == ref::role::client && deflate_unavailable(c, t)) {
+    // Judged below as UNIMPLEMENTED: the client's answer to a response about an extension it
+    // did not offer says nothing of how it handles that extension.
+    r.behavior = verdict::ok;
+  } else if (c.expect.handshake && t.target == ref::role::client) {
     judge_client_handshake(c, t, r, go_on);
     if (!go_on) {
       judge_client_keys(t, r.behavior, r.reasons);
@@ -602,7 +677,19 @@ case_result evaluate(const case_def& c, const transcript& t) {
   verdict behavior = r.behavior;
   judge_response_fields(t, behavior, r.reasons);
   const auto& ex = c.expect;
-  if (!ex.outcomes.empty()) {
+  // RFC 7692 leaves permessage-deflate optional: a case about it informs that the target does
+  // not implement it (Autobahn's UNIMPLEMENTED), judging only what happened meanwhile.
+  const bool unimplemented = deflate_unavailable(c, t);
+  if (unimplemented) {
+    worsen(behavior, verdict::unimplemented);
+    r.reasons.push_back(
+        {"deflate_not_agreed", verdict::unimplemented,
+         t.deflate_agreed || t.deflate_offered
+             ? "permessage-deflate was not agreed, so the case did not run"
+             : "the client offered no permessage-deflate, so the case did not run"});
+  } else if (ex.echo_streams) {
+    judge_streams(c, t, behavior, r.reasons);
+  } else if (!ex.outcomes.empty()) {
     const outcome* matched = nullptr;
     for (const auto& o : ex.outcomes) {
       if (o.target_closed && !target_closed_first(t)) continue;
@@ -624,7 +711,8 @@ case_result evaluate(const case_def& c, const transcript& t) {
           {"unexpected_messages", unmet(c.lvl), "the target's messages are not as expected"});
     }
   }
-  if (ex.close.closes == close_expectation::who::target) judge_failure(c, t, behavior, r.reasons);
+  if (ex.close.closes == close_expectation::who::target && !unimplemented)
+    judge_failure(c, t, behavior, r.reasons);
   if (ex.fail_before_mark && target_ended_in_time(t)) {
     const auto mark = t.marks.find(*ex.fail_before_mark);
     const auto ended = t.target_ended_at();
@@ -682,7 +770,7 @@ case_result evaluate(const case_def& c, const transcript& t) {
   const verdict close_gives = !ex.close.decides_behavior ? verdict::ok
                               : unanswered               ? verdict::failed
                                                          : unmet(c.lvl);
-  r.close = judge_close(c, t, close_gives, r);
+  r.close = judge_close(unimplemented ? close_expectation{} : ex.close, t, close_gives, r);
   if (r.close != close_verdict::ok) worsen(r.behavior, close_gives);
   // RFC 6455 §7.1.1: "the client SHOULD wait for the server to close the connection but MAY
   // close the connection at any time after sending and receiving a Close message, e.g., if it

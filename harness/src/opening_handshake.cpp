@@ -61,13 +61,9 @@ planned_request plan_request(const handshake_spec& hs, std::string_view host_hea
                              std::string_view resource, const std::array<std::uint8_t, 16>& nonce) {
   planned_request r;
   const std::string key = ref::key_for_nonce(nonce);
-  std::vector<ref::extension> built = hs.extensions;
-  if (hs.offer_deflate) {
-    ref::deflate_offer offer;
-    offer.client_max_window_bits_present = true;
-    r.deflate = offer;
-    built.insert(built.begin(), ref::to_extension(offer));
-  }
+  std::vector<ref::extension> built;
+  for (const auto& offer : hs.deflate_offers) built.push_back(ref::to_extension(offer));
+  built.insert(built.end(), hs.extensions.begin(), hs.extensions.end());
   r.text = build_case_request(hs, host_header, resource, key, built);
   r.key = key_in_request(r.text).value_or(key);
   r.offered = built;
@@ -76,9 +72,10 @@ planned_request plan_request(const handshake_spec& hs, std::string_view host_hea
     if (auto more = ref::parse_extensions(f.value))
       r.offered.insert(r.offered.end(), more->begin(), more->end());
   }
+  // RFC 7692 §7: a response answers one of the valid offers; a malformed offer has no answer.
   for (const auto& ext : r.offered) {
-    if (r.deflate || ext.name != ref::permessage_deflate_name) continue;
-    if (auto parsed = ref::parse_deflate_offer(ext)) r.deflate = *parsed;
+    if (ext.name != ref::permessage_deflate_name) continue;
+    if (auto parsed = ref::parse_deflate_offer(ext)) r.deflate.push_back(*parsed);
   }
   return r;
 }
@@ -93,8 +90,15 @@ judged_response judge_response(const ref::http_head& response, const planned_req
     return j;
   }
   for (const auto& ext : accepted->extensions) {
-    if (ext.name != ref::permessage_deflate_name || !request.deflate) continue;
-    auto params = ref::accept_deflate_response(ext, *request.deflate);
+    if (ext.name != ref::permessage_deflate_name) continue;
+    // RFC 7692 §7: a server MUST decline an offer with an unknown, invalid or repeated
+    // parameter; every permessage-deflate offer of this request was such an offer.
+    if (request.deflate.empty()) {
+      j.problem = ref::error::bad_extension_parameter;
+      j.violation = true;
+      return j;
+    }
+    auto params = ref::accept_deflate_response(ext, request.deflate);
     if (!params) {
       j.problem = params.err();
       j.violation = true;
@@ -135,7 +139,8 @@ std::string_view status_reason(int status) noexcept {
   }
 }
 
-planned_answer answer_request(const ref::http_head& request, const handshake_spec& hs) {
+planned_answer answer_request(const ref::http_head& request, const handshake_spec& hs,
+                              bool requires_deflate) {
   planned_answer a;
   auto req = ref::validate_request(request);
   if (!req) {
@@ -146,6 +151,9 @@ planned_answer answer_request(const ref::http_head& request, const handshake_spe
     a.refused = true;
     return a;
   }
+  for (const auto& ext : req->extensions)
+    if (ext.name == ref::permessage_deflate_name && ref::parse_deflate_offer(ext))
+      a.deflate_offered = true;
   const response_spec& rs = hs.response;
   const std::string accept = ref::accept_for_key(req->key);
   // Near misses of the right value: base64 is case-sensitive, and every character counts.
@@ -171,10 +179,14 @@ planned_answer answer_request(const ref::http_head& request, const handshake_spe
       {"Sec-WebSocket-Accept", expand(rs.accept.value_or("{accept}"))},
   };
   if (rs.subprotocol) fields.push_back({"Sec-WebSocket-Protocol", *rs.subprotocol});
-  if (rs.extensions) {
+  // A case about the client's handling of permessage-deflate answers a client that offered none
+  // without the extension (and is UNIMPLEMENTED).
+  if (rs.extensions && (!requires_deflate || a.deflate_offered)) {
     fields.push_back({"Sec-WebSocket-Extensions", *rs.extensions});
-  } else if (hs.offer_deflate && rs.status == 101) {
+  } else if (rs.status == 101) {
     ref::deflate_server_policy policy;
+    policy.enabled = !hs.deflate_offers.empty();
+    if (hs.deflate_answer) policy = *hs.deflate_answer;
     if (auto agreed = ref::negotiate_deflate(req->extensions, policy)) {
       fields.push_back({"Sec-WebSocket-Extensions", ref::format_extensions({agreed->response})});
       a.deflate = agreed->params;

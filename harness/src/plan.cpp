@@ -14,6 +14,9 @@ case_ending plan_ending(const case_def& c) {
     e.messages = std::max(e.messages, m);
     e.pongs = std::max(e.pongs, p);
   }
+  if (c.expect.echo_streams)
+    for (const auto& s : c.steps)
+      if (const auto* ms = std::get_if<message_stream>(&s)) e.messages += ms->count;
   if (c.expect.close.closes == close_expectation::who::target) {
     e.until = case_ending::wait::target_ends;
     e.close_code = ref::close_code::going_away;
@@ -21,6 +24,12 @@ case_ending plan_ending(const case_def& c) {
   }
   e.close_code = ref::close_code::normal;
   return e;
+}
+
+bool deflate_unavailable(const case_def& c, const transcript& t) {
+  if (!c.expect.requires_deflate) return false;
+  if (t.target == ref::role::client && c.handshake.response.extensions) return !t.deflate_offered;
+  return !t.deflate_agreed;
 }
 
 }  // namespace wsspec::harness

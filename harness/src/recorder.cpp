@@ -8,7 +8,7 @@ recorder_limits performance_limits() {
   recorder_limits l;
   l.max_entries = 512;
   l.total_bytes = 16 * 1024;
-  l.full_note = "the log stops here: a performance case logs only its start";
+  l.full_note = "the log stops here: a case of many alike messages logs only its start";
   return l;
 }
 

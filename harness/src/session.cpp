@@ -61,6 +61,12 @@ std::string render(const ref::http_head& h) {
   return s + "\r\n";
 }
 
+// A case that sends a stream of many messages logs only its start, as a performance case does.
+bool streams_messages(const case_def& c) {
+  return std::any_of(c.steps.begin(), c.steps.end(),
+                     [](const step& s) { return std::holds_alternative<message_stream>(s); });
+}
+
 class runner_state {
  public:
   runner_state(const case_def& c, transport& t, const session_config& cfg, transcript& out,
@@ -69,7 +75,7 @@ class runner_state {
         t_(t),
         cfg_(cfg),
         tr_(out),
-        rec_(out, c.performance ? performance_limits() : recorder_limits{}),
+        rec_(out, c.performance || streams_messages(c) ? performance_limits() : recorder_limits{}),
         self_(ref::peer_of(cfg.target)),
         observer_(rec_, self_, cfg.max_message_size),
         rx_signal_(ex),
@@ -234,6 +240,7 @@ class runner_state {
     tr_.http_status = head->status;
     log(entry_kind::handshake_response, render(*head));
     tr_.peer_head = *head;
+    tr_.deflate_offered = !request.deflate.empty();
     const judged_response judged = judge_response(*head, request, hs);
     tr_.handshake_problem = judged.problem;
     if (judged.violation) violation(*judged.problem, "in the 101 response");
@@ -247,7 +254,7 @@ class runner_state {
     if (!head) co_return;
     log(entry_kind::handshake_request, render(*head));
     tr_.peer_head = *head;
-    const planned_answer answer = answer_request(*head, c_.handshake);
+    const planned_answer answer = answer_request(*head, c_.handshake, c_.expect.requires_deflate);
     tr_.handshake_problem = answer.problem;
     if (answer.problem) violation(*answer.problem, "in the client's request");
     if (const std::string* key = head->find("Sec-WebSocket-Key"); key && cfg_.note_key) {
@@ -260,6 +267,7 @@ class runner_state {
       log(entry_kind::note, std::to_string(leftover_.size()) +
                                 " bytes came after the request, before wsspec's response");
     }
+    tr_.deflate_offered = answer.deflate_offered;
     if (answer.deflate) agree(*answer.deflate);
     log(entry_kind::handshake_response, answer.text);
     tr_.http_status = answer.status;
@@ -504,11 +512,58 @@ class runner_state {
         co_await wait_for(deadline, [&] { return tr_.messages.size() >= base + i + 1; });
         if (tr_.messages.size() < base + i + 1) break;
       }
+    } else if (auto* ms = std::get_if<message_stream>(&s)) {
+      co_await run_stream(*ms);
+    }
+  }
+
+  net::awaitable<void> run_steps(const case_ending& ending) {
+    in_steps_ = true;
+    for (const step& s : c_.steps) {
+      // Once the target has closed (and wsspec has answered), the case sends nothing more:
+      // RFC 6455 §5.5.1 allows no data frame after a Close frame.
+      if (ended() || over_budget() || write_failed_ || tr_.close) break;
+      co_await run_step(s);
+    }
+    in_steps_ = false;
+    if (ending.until == case_ending::wait::target_ends) {
+      co_await wait_for(budget_deadline_,
+                        [&] { return target_ended() || tr_.messages.size() > ending.messages; });
+      if (!target_ended() && !ended()) {
+        log(entry_kind::timeout, "the target did not close the connection");
+        tr_.budget_expired = over_budget();
+      }
+    } else {
+      const auto arrived = [&] {
+        return tr_.messages.size() >= ending.messages && tr_.pongs.size() >= ending.pongs;
+      };
+      co_await wait_for(budget_deadline_, [&] { return target_ended() || arrived(); });
+      if (!target_ended() && !arrived()) {
+        log(entry_kind::timeout, "the expected messages did not all arrive");
+        tr_.budget_expired = over_budget();
+      }
+    }
+  }
+
+  // Message after message of a corpus stream, each once the previous one was echoed; the stream
+  // stops at the first echo that does not come in time.
+  net::awaitable<void> run_stream(const message_stream& ms) {
+    const auto deadline = clock_type::now() + scaled(ms.timeout);
+    const std::size_t base = tr_.messages.size();
+    for (std::size_t i = 0; i < ms.count && !ended() && !over_budget() && !tr_.close; ++i) {
+      send_message m{ms.opcode, payload_spec{}, ms.fragment, ms.compress};
+      queue(encode_message(m, ms.message(i)));
+      co_await wait_for(deadline, [&] { return tr_.messages.size() >= base + i + 1; });
+      if (tr_.messages.size() < base + i + 1) break;
     }
   }
 
   std::vector<std::uint8_t> encode_message(const send_message& m) {
-    std::vector<std::uint8_t> payload = m.payload.materialize();
+    return encode_message(m, m.payload.materialize());
+  }
+
+  std::vector<std::uint8_t> encode_message(const send_message& m,
+                                           std::vector<std::uint8_t> payload) {
     bool rsv1 = false;
     if (m.compress && deflater_) {
       std::vector<std::uint8_t> z;
@@ -538,31 +593,13 @@ class runner_state {
   }
 
   net::awaitable<void> driver() {
-    in_steps_ = true;
-    for (const step& s : c_.steps) {
-      // Once the target has closed (and wsspec has answered), the case sends nothing more:
-      // RFC 6455 §5.5.1 allows no data frame after a Close frame.
-      if (ended() || over_budget() || write_failed_ || tr_.close) break;
-      co_await run_step(s);
-    }
-    in_steps_ = false;
-    const case_ending ending = plan_ending(c_);
-    if (ending.until == case_ending::wait::target_ends) {
-      co_await wait_for(budget_deadline_,
-                        [&] { return target_ended() || tr_.messages.size() > ending.messages; });
-      if (!target_ended() && !ended()) {
-        log(entry_kind::timeout, "the target did not close the connection");
-        tr_.budget_expired = over_budget();
-      }
+    case_ending ending = plan_ending(c_);
+    if (deflate_unavailable(c_, tr_)) {
+      // As Autobahn does for 12.x and 13.x: a case about compression is not run without it.
+      log(entry_kind::note, "permessage-deflate was not agreed: the case's steps are not run");
+      ending.close_code = ref::close_code::normal;
     } else {
-      const auto arrived = [&] {
-        return tr_.messages.size() >= ending.messages && tr_.pongs.size() >= ending.pongs;
-      };
-      co_await wait_for(budget_deadline_, [&] { return target_ended() || arrived(); });
-      if (!target_ended() && !arrived()) {
-        log(entry_kind::timeout, "the expected messages did not all arrive");
-        tr_.budget_expired = over_budget();
-      }
+      co_await run_steps(ending);
     }
     if (!tr_.close_sent_at && !ended() && !write_failed_) {
       queue_close(ending.close_code, {}, std::nullopt);

@@ -62,7 +62,11 @@ std::optional<error> message_assembler::append(std::span<const std::uint8_t> byt
   if (compressed_) {
     // RFC 7692 §7.2.2: the payload of all the message's frames together is one DEFLATE block
     // sequence; the inflater is told when the message's last frame is complete.
-    if (auto e = inflater_->decompress(bytes, last, message_)) return e;
+    // RFC 7692 §6.2: data that does not decompress fails the connection. A receiver with the
+    // rule switched off delivers whatever it could inflate.
+    if (auto e = inflater_->decompress(bytes, last, message_);
+        e && (*e != error::inflate_failed || enforced(error::inflate_failed)))
+      return e;
   } else {
     message_.insert(message_.end(), bytes.begin(), bytes.end());
   }

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "wsspec/reference/enforcement.hpp"
+
 namespace wsspec::ref {
 
 namespace {
@@ -27,8 +29,8 @@ constexpr std::array<std::uint8_t, 4> flush_tail{0x00, 0x00, 0xff, 0xff};
 // zlib counts input and output in uInt; larger spans are fed in pieces of this size.
 constexpr std::size_t max_zlib_chunk = std::size_t{1} << 30;
 
-// RFC 7692 §7.1.2.1 / §7.1.2.2: window bits are 1*DIGIT, a decimal integer without leading zeroes
-// between 8 and 15 inclusive.
+// RFC 7692 §7.1.2.1 / §7.1.2.2: window bits are 1*DIGIT, "a decimal integer value without
+// leading zeroes between 8 to 15, inclusive".
 std::optional<int> parse_window_bits(std::string_view v) {
   if (v.empty() || v.size() > 2 || v.front() == '0') return std::nullopt;
   int bits = 0;
@@ -44,28 +46,60 @@ int clamp_window_bits(int bits) {
   return std::clamp(bits, min_window_bits, max_window_bits);
 }
 
+// What a lax implementation (bad_extension_parameter switched off, see enforced()) makes of a
+// window-bits value: surrounding quotes and leading zeroes are ignored and the number is clamped
+// to 8-15, so that zlib is never given a window it cannot use. No value, or one that is not a
+// number at all, gives nullopt: the parameter is then ignored.
+std::optional<int> lax_window_bits(const std::optional<std::string>& value) {
+  if (!value) return std::nullopt;
+  std::string_view v = *value;
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v.empty()) return std::nullopt;
+  int bits = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return std::nullopt;
+    // Saturates: every value above 15 is clamped to 15 anyway.
+    bits = std::min(bits * 10 + (c - '0'), 100);
+  }
+  return clamp_window_bits(bits);
+}
+
+// Whether a violated parameter rule makes the element invalid: always in the shipped reference;
+// a lax implementation with the rule switched off (see enforced()) checks no parameter at all.
+bool invalid(bool violated) {
+  return violated && enforced(error::bad_extension_parameter);
+}
+
 void check_window_bits(int bits) {
   if (bits < min_window_bits || bits > max_window_bits)
     throw std::invalid_argument("permessage-deflate window bits must be 8-15");
 }
 
-// The agreed parameters a response represents, when it is a valid answer to `offer`.
+// The agreed parameters a response represents, when it is a valid answer to `offer`. A lax client
+// accepts any response: the parameters it gives are those of the response, which its inflater
+// can always decompress with (a larger window or kept context only hold more).
 result<deflate_params> accept_for_offer(const deflate_offer& response, const deflate_offer& offer) {
-  // RFC 7692 §7.1.2.2: client_max_window_bits in a response has a value.
-  if (response.client_max_window_bits_present && !response.client_max_window_bits)
+  // RFC 7692 §7.1.2.2: "The "client_max_window_bits" extension parameter in an extension
+  // negotiation response has a decimal integer value".
+  if (invalid(response.client_max_window_bits_present && !response.client_max_window_bits))
     return error::bad_extension_parameter;
-  // RFC 7692 §7.1.2.2: a response MUST NOT include client_max_window_bits unless the offer had it.
-  if (response.client_max_window_bits_present && !offer.client_max_window_bits_present)
+  // RFC 7692 §7.1.2.2: "If a received extension negotiation offer doesn't have the
+  // "client_max_window_bits" extension parameter, the corresponding extension negotiation
+  // response to the offer MUST NOT include the "client_max_window_bits" extension parameter."
+  if (invalid(response.client_max_window_bits_present && !offer.client_max_window_bits_present))
     return error::bad_extension_parameter;
-  // RFC 7692 §7.1.1.1: a server accepts an offer with server_no_context_takeover by including it
-  // in the response; without it the response does not accept this offer.
-  if (offer.server_no_context_takeover && !response.server_no_context_takeover)
+  // RFC 7692 §7.1.1.1: "A server accepts an extension negotiation offer that includes the
+  // "server_no_context_takeover" extension parameter by including the
+  // "server_no_context_takeover" extension parameter in the corresponding extension negotiation
+  // response"; without it the response does not accept this offer.
+  if (invalid(offer.server_no_context_takeover && !response.server_no_context_takeover))
     return error::bad_extension_parameter;
-  // RFC 7692 §7.1.2.1: a server accepts an offer with server_max_window_bits by including it in
-  // the response with the same or a smaller value.
-  if (offer.server_max_window_bits &&
-      (!response.server_max_window_bits ||
-       *response.server_max_window_bits > *offer.server_max_window_bits))
+  // RFC 7692 §7.1.2.1: "A server accepts an extension negotiation offer with this parameter by
+  // including the "server_max_window_bits" extension parameter in the extension negotiation
+  // response to send back to the client with the same or smaller value as the offer."
+  if (invalid(offer.server_max_window_bits &&
+              (!response.server_max_window_bits ||
+               *response.server_max_window_bits > *offer.server_max_window_bits)))
     return error::bad_extension_parameter;
   deflate_params params;
   params.server_no_context_takeover = response.server_no_context_takeover;
@@ -78,35 +112,50 @@ result<deflate_params> accept_for_offer(const deflate_offer& response, const def
 }  // namespace
 
 result<deflate_offer> parse_deflate_offer(const extension& ext) {
+  // Each check below makes the element invalid (RFC 7692 §7: a server "MUST decline an extension
+  // negotiation offer", a client "MUST _Fail the WebSocket Connection_" on such a response). A lax
+  // implementation (see invalid()) ignores unknown parameters, values where none is allowed and
+  // window-bits values it cannot use, and takes the last of repeated parameters.
   deflate_offer offer;
   bool seen_server_max_window_bits = false;
   for (const extension_param& p : ext.params) {
     if (p.name == server_no_context_takeover_name || p.name == client_no_context_takeover_name) {
       bool& flag = p.name == server_no_context_takeover_name ? offer.server_no_context_takeover
                                                              : offer.client_no_context_takeover;
-      // RFC 7692 §7: a parameter given twice makes the element invalid.
-      if (flag) return error::bad_extension_parameter;
-      // RFC 7692 §7.1.1.1 / §7.1.1.2: the context takeover parameters have no value.
-      if (p.value) return error::bad_extension_parameter;
+      // RFC 7692 §7: the element "contains multiple extension parameters with the same name".
+      if (invalid(flag)) return error::bad_extension_parameter;
+      // RFC 7692 §7.1.1.1 / §7.1.1.2: the context takeover parameters have no value ("This
+      // extension parameter has no value.", "... in an extension negotiation response has no
+      // value."); a value is "an extension parameter with an invalid value" (§7).
+      if (invalid(p.value.has_value())) return error::bad_extension_parameter;
       flag = true;
     } else if (p.name == server_max_window_bits_name) {
-      if (seen_server_max_window_bits) return error::bad_extension_parameter;
+      // RFC 7692 §7: the element "contains multiple extension parameters with the same name".
+      if (invalid(seen_server_max_window_bits)) return error::bad_extension_parameter;
       seen_server_max_window_bits = true;
-      // RFC 7692 §7.1.2.1: server_max_window_bits always has a value.
-      if (!p.value) return error::bad_extension_parameter;
-      offer.server_max_window_bits = parse_window_bits(*p.value);
-      if (!offer.server_max_window_bits) return error::bad_extension_parameter;
+      // RFC 7692 §7.1.2.1: server_max_window_bits always has "a decimal integer value without
+      // leading zeroes between 8 to 15, inclusive" (in an offer and in a response).
+      const std::optional<int> bits = p.value ? parse_window_bits(*p.value) : std::nullopt;
+      if (invalid(!bits)) return error::bad_extension_parameter;
+      if (const auto usable = bits ? bits : lax_window_bits(p.value))
+        offer.server_max_window_bits = usable;
     } else if (p.name == client_max_window_bits_name) {
-      if (offer.client_max_window_bits_present) return error::bad_extension_parameter;
+      // RFC 7692 §7: the element "contains multiple extension parameters with the same name".
+      if (invalid(offer.client_max_window_bits_present)) return error::bad_extension_parameter;
       offer.client_max_window_bits_present = true;
-      // RFC 7692 §7.1.2.2: client_max_window_bits may have no value in an offer.
+      // RFC 7692 §7.1.2.2: in an offer "This parameter has no value or a decimal integer value
+      // without leading zeroes between 8 to 15 inclusive" (a response's value is required, see
+      // accept_for_offer).
+      offer.client_max_window_bits.reset();
       if (p.value) {
-        offer.client_max_window_bits = parse_window_bits(*p.value);
-        if (!offer.client_max_window_bits) return error::bad_extension_parameter;
+        const std::optional<int> bits = parse_window_bits(*p.value);
+        if (invalid(!bits)) return error::bad_extension_parameter;
+        offer.client_max_window_bits = bits ? bits : lax_window_bits(p.value);
       }
     } else {
-      // RFC 7692 §7: a parameter not defined for the extension makes the element invalid.
-      return error::bad_extension_parameter;
+      // RFC 7692 §7: the element "contains an extension parameter not defined for use in an
+      // offer" (or "in a response"); only the four parameters of §7.1 are defined.
+      if (invalid(true)) return error::bad_extension_parameter;
     }
   }
   return offer;
@@ -137,8 +186,10 @@ std::optional<deflate_agreement> negotiate_deflate(const std::vector<extension>&
   const int client_bits = clamp_window_bits(policy.client_max_window_bits);
   for (const extension& ext : offers) {
     if (ext.name != permessage_deflate_name) continue;
-    // RFC 7692 §7: a server MUST decline an offer with an unknown, invalid or duplicated
-    // parameter; RFC 7692 §5: it then considers the next offer in the client's preference order.
+    // RFC 7692 §7: "A server MUST decline an extension negotiation offer for this extension" with
+    // an undefined, invalid or repeated parameter; RFC 7692 §5: it then considers the next offer
+    // in the client's preference order. A lax server (see invalid()) accepts such an offer, read
+    // as parse_deflate_offer reads it, so every window it answers with is still 8-15.
     auto offer = parse_deflate_offer(ext);
     if (!offer) continue;
 
@@ -191,14 +242,16 @@ result<deflate_params> accept_deflate_response(const extension& response,
                                                const std::vector<deflate_offer>& offers) {
   // RFC 7692 §5: a server accepting a PMCE the client did not offer is an invalid response.
   if (response.name != permessage_deflate_name || offers.empty()) return error::unoffered_extension;
-  // RFC 7692 §7: the client MUST fail the connection on a response with an unknown, invalid or
-  // duplicated parameter.
+  // RFC 7692 §7: "A client MUST _Fail the WebSocket Connection_ if the peer server accepted an
+  // extension negotiation offer for this extension with an extension negotiation response" with
+  // an undefined, invalid or repeated parameter, or one the client does not support.
   auto parsed = parse_deflate_offer(response);
   if (!parsed) return parsed.err();
   for (const deflate_offer& offer : offers) {
     auto params = accept_for_offer(*parsed, offer);
     if (params) return params;
   }
+  // A lax client (see invalid()) accepted the response for the first offer already.
   return error::bad_extension_parameter;
 }
 

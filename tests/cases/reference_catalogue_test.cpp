@@ -52,6 +52,10 @@ ref::connection_config reference_client() {
   c.self = ref::role::client;
   c.request.host = "127.0.0.1:9001";
   c.request.target = "/runCase?case=1&agent=reference";
+  // As `wsspec echo-client` offers it, so that the compression cases run in client role too.
+  ref::deflate_offer offer;
+  offer.client_max_window_bits_present = true;
+  c.offer_deflate = offer;
   return c;
 }
 

@@ -17,9 +17,12 @@ behaviour reference_echo_server() {
 }
 
 behaviour reference_echo_client(std::string host_header, std::string target) {
-  // As ref::asio::run_echo_client configures its connections, without permessage-deflate.
+  // As ref::asio::run_echo_client configures its connections.
   behaviour b;
   b.config.self = ref::role::client;
+  ref::deflate_offer offer;
+  offer.client_max_window_bits_present = true;
+  b.config.offer_deflate = offer;
   b.config.max_message_size = 64ull << 20;
   b.config.max_frame_size = b.config.max_message_size;
   b.config.request.host = std::move(host_header);

@@ -55,7 +55,7 @@ struct behaviour {
 behaviour reference_echo_server();
 
 // The reference testee client on one connection to `target` (a runCase path), as
-// `wsspec echo-client --no-deflate` runs it.
+// `wsspec echo-client` runs it: it offers permessage-deflate.
 behaviour reference_echo_client(std::string host_header, std::string target);
 
 // The reference echo application: every message is sent back as it came.

@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "deflate_params.hpp"
 #include "faults.hpp"
 #include "head_fields.hpp"
 #include "wsspec/reference/handshake.hpp"
@@ -144,13 +145,9 @@ const fault_def table[] = {
     {"unmasked-frames", "sends its frames unmasked",
      [](behaviour& b) { rewrite_frames(b, [](frame& f) { f.header.masked = false; }); }},
     {"constant-mask-key", "masks every frame with the same key",
-     [](behaviour& b) {
-       fixed_mask_key(b, {0x37, 0xfa, 0x21, 0x3d});
-     }},
+     [](behaviour& b) { fixed_mask_key(b, {0x37, 0xfa, 0x21, 0x3d}); }},
     {"zero-mask-key", "masks every frame with the key 00 00 00 00",
-     [](behaviour& b) {
-       fixed_mask_key(b, {0, 0, 0, 0});
-     }},
+     [](behaviour& b) { fixed_mask_key(b, {0, 0, 0, 0}); }},
     {"counter-mask-key", "takes each mask key from a counter",
      [](behaviour& b) {
        mask_keys(b, [n = std::uint32_t{0x1000}]() mutable {
@@ -166,6 +163,15 @@ const fault_def table[] = {
          if (f.is_data() || f.is(opcode::continuation)) f.header.rsv1 = true;
        });
      }},
+    // permessage-deflate (RFC 7692 §7.2.1): the agreed parameters bind the client's compressor.
+    {"deflate-window-ignored",
+     "ignores client_max_window_bits in the response and compresses with a 32 KiB window",
+     [](behaviour& b) { client_ignores(b, "client_max_window_bits"); }},
+    {"deflate-context-kept",
+     "ignores client_no_context_takeover in the response and keeps its window between messages",
+     [](behaviour& b) { client_ignores(b, "client_no_context_takeover"); }},
+    {"deflate-stream-corrupted", "flips the last bit of every compressed frame it sends",
+     [](behaviour& b) { find_fault("deflate-stream-corrupted")->plant(b); }},
     // Faults of the echo server that break a rule of both roles, planted in the client as they are.
     {"no-pong", "never answers a Ping", [](behaviour& b) { find_fault("no-pong")->plant(b); }},
     {"last-byte-dropped", "echoes every message without its last byte",

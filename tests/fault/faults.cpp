@@ -1,5 +1,6 @@
 #include "faults.hpp"
 
+#include "deflate_params.hpp"
 #include "head_fields.hpp"
 
 #include <optional>
@@ -270,6 +271,20 @@ const fault_def table[] = {
          }
          out.push_back(std::move(f));
        };
+     }},
+
+    // ----- permessage-deflate (RFC 7692 §6, §7.2) -----------------------------------------------
+    {"deflate-window-ignored",
+     "answers server_max_window_bits as offered, and compresses with a 32 KiB window all the same",
+     [](behaviour& b) { server_claims_unapplied(b, "server_max_window_bits"); }},
+    {"deflate-context-kept",
+     "answers server_no_context_takeover as offered, and keeps its window between messages",
+     [](behaviour& b) { server_claims_unapplied(b, "server_no_context_takeover"); }},
+    {"deflate-stream-corrupted", "flips the last bit of every compressed frame it sends",
+     [](behaviour& b) {
+       rewrite_frames(b, [](frame& f, const context&) {
+         if (f.header.rsv1 && !f.payload.empty()) f.payload.back() ^= 0x01;
+       });
      }},
 
     // ----- the opening handshake (RFC 6455 §4.2.2, §4.4) ---------------------------------------

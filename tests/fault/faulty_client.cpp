@@ -4,9 +4,9 @@
 //   wsspec-faulty-client ws://HOST:PORT [--fault NAME | --disable-rule RULE[,RULE...]]
 //   wsspec-faulty-client --list
 //
-// Autobahn's testee loop, as `wsspec echo-client --no-deflate` runs it: /getCaseCount, then
-// /runCase?case=N&agent=wsspec-faulty-client for N = 1..count echoing every message, then
-// /updateReports. The fault is planted on the runCase connections only.
+// Autobahn's testee loop, as `wsspec echo-client` runs it (permessage-deflate offered):
+// /getCaseCount, then /runCase?case=N&agent=wsspec-faulty-client for N = 1..count echoing every
+// message, then /updateReports. The fault is planted on the runCase connections only.
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>

@@ -172,9 +172,8 @@ TEST(CaseJson, BadResponseValuesAreRejectedWithAReason) {
   EXPECT_NE(e.find("reason must not hold CR or LF"), std::string::npos) << e;
   e = error_of_client_case([&](json& j) { response(j)["extra_headers"] = json{{"X"}}; });
   EXPECT_NE(e.find("[name, value] pairs"), std::string::npos) << e;
-  e = error_of_client_case([&](json& j) {
-    response(j)["extra_headers"] = json::array({json::array({"X Y", "1"})});
-  });
+  e = error_of_client_case(
+      [&](json& j) { response(j)["extra_headers"] = json::array({json::array({"X Y", "1"})}); });
   EXPECT_NE(e.find("\"X Y\" is not a field name"), std::string::npos) << e;
   e = error_of_client_case([&](json& j) { response(j)["omit_headers"] = {"Sec-WebSocket-Key"}; });
   EXPECT_NE(e.find("omit_headers names \"Sec-WebSocket-Key\""), std::string::npos) << e;
@@ -196,6 +195,85 @@ TEST(CaseJson, BadResponseValuesAreRejectedWithAReason) {
   EXPECT_NE(e.find("server_close_delay_ms must be between 0 and 3600000"), std::string::npos) << e;
   e = error_of_client_case([&](json& j) { j["expect"]["close"]["server_close_delay_ms"] = 1.5; });
   EXPECT_NE(e.find("server_close_delay_ms\" has the wrong type"), std::string::npos) << e;
+}
+
+TEST(CaseJson, DeflateOffersAnswersStreamsAndTheirExpectationsRoundTrip) {
+  catalogue cat;
+  message_stream ms;
+  ms.source = corpus::html;
+  ms.units = 4096;
+  ms.count = 12;
+  ms.fragment = 256;
+  ref::deflate_offer first;
+  first.server_no_context_takeover = true;
+  first.server_max_window_bits = 9;
+  ref::deflate_server_policy answer;
+  answer.client_no_context_takeover = true;
+  answer.client_max_window_bits = 10;
+  handshake_expectation hx;
+  hx.expect = handshake_expectation::outcome::either;
+  hx.deflate = handshake_expectation::deflate_outcome::decline;
+  hx.refusal_informs = true;
+  cat.add("t/deflate")
+      .rfc("RFC 7692")
+      .section("7.2")
+      .must("r")
+      .describe("d")
+      .offer_deflate({first, ref::deflate_offer{}})
+      .answer_deflate(answer)
+      .requires_deflate()
+      .stream(ms)
+      .expect_stream_echo()
+      .expect_handshake(hx);
+  const case_def& c = cat.cases().front();
+  const auto j = to_json(c);
+  EXPECT_EQ(j["handshake"]["deflate_offers"][0],
+            "permessage-deflate; server_no_context_takeover; server_max_window_bits=9");
+  EXPECT_EQ(j["handshake"]["deflate_offers"][1], "permessage-deflate");
+  EXPECT_EQ(j["steps"][0]["stream"]["corpus"], "html");
+  EXPECT_EQ(j["expect"]["handshake"]["deflate"], "decline");
+  const case_def back = case_from_json(j);
+  EXPECT_EQ(back.handshake.deflate_offers, c.handshake.deflate_offers);
+  ASSERT_TRUE(back.handshake.deflate_answer);
+  EXPECT_EQ(back.handshake.deflate_answer->client_max_window_bits, 10);
+  EXPECT_TRUE(back.handshake.deflate_answer->client_no_context_takeover);
+  EXPECT_EQ(std::get<message_stream>(back.steps.front()), ms);
+  EXPECT_TRUE(back.expect.requires_deflate);
+  EXPECT_TRUE(back.expect.echo_streams);
+  EXPECT_TRUE(back.expect.handshake->refusal_informs);
+  EXPECT_EQ(to_json(back), j);
+}
+
+TEST(CaseJson, AnEarlierOfferDeflateFlagLoadsAsTheDefaultOffer) {
+  const auto cases = [] {
+    std::istringstream in(
+        R"([{"id": "my/case", "section": "5.2", "requirement": "r", "description": "d",
+             "handshake": {"offer_deflate": true}, "steps": [], "expect": {}}])");
+    return read_case_file(in);
+  }();
+  ASSERT_EQ(cases.front().handshake.deflate_offers.size(), 1u);
+  EXPECT_TRUE(cases.front().handshake.deflate_offers.front().client_max_window_bits_present);
+}
+
+TEST(CaseJson, BadDeflateFieldsAreRejectedWithAReason) {
+  const auto with = [](std::string handshake, std::string steps = "[]") {
+    return error_of(R"([{"id": "my/case", "section": "5.2", "requirement": "r", "description": "d",
+                        "handshake": )" +
+                    handshake + R"(, "steps": )" + steps + R"(, "expect": {}}])");
+  };
+  EXPECT_NE(with(R"({"deflate_offers": ["permessage-deflate; server_max_window_bits=7"]})")
+                .find("no valid offer"),
+            std::string::npos);
+  EXPECT_NE(with(R"({"deflate_offers": ["x-other"]})").find("one permessage-deflate element"),
+            std::string::npos);
+  EXPECT_NE(with(R"({"deflate_answer": {"client_max_window_bits": 16}})").find("8 to 15"),
+            std::string::npos);
+  EXPECT_NE(
+      with("{}", R"([{"stream": {"corpus": "poetry", "units": 1, "count": 1}}])").find("corpus is"),
+      std::string::npos);
+  EXPECT_NE(with("{}", R"([{"stream": {"corpus": "noise", "units": 1, "count": 1}}])")
+                .find("binary corpus"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -979,5 +979,165 @@ TEST(Evaluator, AClientResetAfterTheClosingHandshakeIsNotUnclean) {
   EXPECT_EQ(evaluate(echo_case(), t).close, close_verdict::unclean);
 }
 
+// ----- permessage-deflate ---------------------------------------------------------------------
+
+case_def stream_case() {
+  message_stream ms;
+  ms.source = corpus::json;
+  ms.units = 100;
+  ms.count = 3;
+  catalogue cat;
+  cat.add("t/stream")
+      .rfc("RFC 7692")
+      .section("6")
+      .must("compress")
+      .describe("d")
+      .offer_deflate()
+      .requires_deflate()
+      .stream(ms)
+      .expect_stream_echo();
+  return cat.cases().front();
+}
+
+observed_message stream_echo(const case_def& c, std::size_t i) {
+  const auto& ms = std::get<message_stream>(c.steps.front());
+  const auto bytes = ms.message(i);
+  observed_message m;
+  m.opcode = ms.opcode;
+  m.length = bytes.size();
+  m.digest = payload_digest(bytes.data(), bytes.size());
+  return m;
+}
+
+TEST(Evaluator, AStreamEchoedExactlyIsOk) {
+  const auto c = stream_case();
+  auto t = opened();
+  t.deflate_agreed = true;
+  for (std::size_t i = 0; i < 3; ++i) t.messages.push_back(stream_echo(c, i));
+  clean_close(t);
+  const auto r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::ok) << r.reasons.size();
+  EXPECT_NE(r.expected.find("3 text messages of 100 characters of the json corpus"),
+            std::string::npos)
+      << r.expected;
+}
+
+TEST(Evaluator, AStreamWithOneEchoChangedOrMissingFails) {
+  const auto c = stream_case();
+  auto t = opened();
+  t.deflate_agreed = true;
+  t.messages = {stream_echo(c, 0), stream_echo(c, 2), stream_echo(c, 1)};
+  clean_close(t);
+  auto r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_finding(r, "stream_mismatch", verdict::failed));
+  t.messages = {stream_echo(c, 0), stream_echo(c, 1)};
+  r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_finding(r, "stream_incomplete", verdict::failed));
+  t.messages = {stream_echo(c, 0), stream_echo(c, 1), stream_echo(c, 2), stream_echo(c, 2)};
+  EXPECT_TRUE(has_finding(evaluate(c, t), "stream_extra", verdict::failed));
+}
+
+TEST(Evaluator, WithoutDeflateACompressionCaseIsUnimplemented) {
+  const auto c = stream_case();
+  auto t = opened();
+  clean_close(t);
+  const auto r = evaluate(c, t);
+  EXPECT_EQ(r.behavior, verdict::unimplemented);
+  EXPECT_EQ(r.close, close_verdict::ok);
+  EXPECT_TRUE(has_finding(r, "deflate_not_agreed", verdict::unimplemented));
+  // A violation is never softened to UNIMPLEMENTED.
+  t.violations.push_back({ref::error::reserved_bits, ""});
+  EXPECT_EQ(evaluate(c, t).behavior, verdict::failed);
+}
+
+TEST(Evaluator, ATargetCaseIsUnimplementedWithoutDeflateEvenIfItWasToFail) {
+  catalogue cat;
+  cat.add("t/rsv1")
+      .rfc("RFC 7692")
+      .section("6.1")
+      .must("fail")
+      .describe("d")
+      .offer_deflate()
+      .requires_deflate()
+      .send({with_rsv(ping("x"), 4)})
+      .expect_fail({1002});
+  auto t = opened();
+  clean_close(t);
+  const auto r = evaluate(cat.cases().front(), t);
+  EXPECT_EQ(r.behavior, verdict::unimplemented);
+  EXPECT_EQ(r.close, close_verdict::ok);
+}
+
+case_def decline_case() {
+  handshake_expectation hx;
+  hx.expect = handshake_expectation::outcome::either;
+  hx.deflate = handshake_expectation::deflate_outcome::decline;
+  hx.refusal_informs = true;
+  catalogue cat;
+  cat.add("t/decline")
+      .rfc("RFC 7692")
+      .section("7")
+      .roles(role_set::server)
+      .must("decline")
+      .describe("d")
+      .offer_extensions(*ref::parse_extensions("permessage-deflate; x=1"))
+      .expect_handshake(hx)
+      .send({text("Hello")})
+      .expect_echo({text_message("Hello")});
+  return cat.cases().front();
+}
+
+TEST(Evaluator, AnOfferThatMustBeDeclinedAndIsAcceptedFails) {
+  auto t = opened();
+  t.messages.push_back(message(1, "Hello"));
+  clean_close(t);
+  EXPECT_EQ(evaluate(decline_case(), t).behavior, verdict::ok);
+  t.deflate_agreed = true;
+  const auto r = evaluate(decline_case(), t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_finding(r, "deflate_not_declined", verdict::failed));
+}
+
+TEST(Evaluator, RefusingTheWholeHandshakeInsteadOfDecliningInforms) {
+  transcript t;
+  t.connected = true;
+  t.handshake_sent = true;
+  t.http_status = 400;
+  t.peer_eof_at = micros(10);
+  const auto r = evaluate(decline_case(), t);
+  EXPECT_EQ(r.behavior, verdict::informational);
+  EXPECT_TRUE(has_finding(r, "refused_handshake", verdict::informational));
+  // A 200 is no refusal at all.
+  t.http_status = 200;
+  EXPECT_EQ(evaluate(decline_case(), t).behavior, verdict::failed);
+}
+
+TEST(Evaluator, AClientThatOfferedNoDeflateLeavesADeflateResponseCaseUnimplemented) {
+  catalogue cat;
+  cat.add("t/bad-param")
+      .rfc("RFC 7692")
+      .section("7")
+      .roles(role_set::client)
+      .must("fail")
+      .describe("d")
+      .response_extensions("permessage-deflate; server_max_window_bits=7")
+      .requires_deflate()
+      .expect_client_fails()
+      .send({text("probe")});
+  auto t = client_opened();
+  clean_close(t);
+  auto r = evaluate(cat.cases().front(), t);
+  EXPECT_EQ(r.behavior, verdict::unimplemented);
+  EXPECT_TRUE(has_code(r, "deflate_not_agreed"));
+  // A client that offered it and echoes the probe fails.
+  t.deflate_offered = true;
+  t.messages.push_back(message(1, "probe"));
+  r = evaluate(cat.cases().front(), t);
+  EXPECT_EQ(r.behavior, verdict::failed);
+  EXPECT_TRUE(has_code(r, "accepted_bad_response"));
+}
+
 }  // namespace
 }  // namespace wsspec::harness

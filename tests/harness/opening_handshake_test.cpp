@@ -32,7 +32,7 @@ TEST(OpeningHandshake, TheRequestCarriesTheNonceAsItsKey) {
   EXPECT_EQ(r.key, ref::key_for_nonce(nonce));
   EXPECT_NE(r.text.find("GET /chat HTTP/1.1\r\n"), std::string::npos);
   EXPECT_NE(r.text.find("Host: example.com\r\n"), std::string::npos);
-  EXPECT_FALSE(r.deflate);
+  EXPECT_TRUE(r.deflate.empty());
 }
 
 TEST(OpeningHandshake, TheResponseIsJudgedAgainstTheKeyActuallySent) {
@@ -65,7 +65,7 @@ TEST(OpeningHandshake, DeflateOfferedInAnExtraFieldLineCanBeAgreed) {
   handshake_spec hs;
   hs.extra_headers.push_back({"Sec-WebSocket-Extensions", "permessage-deflate"});
   const auto r = plan_request(hs, "h", "/", nonce);
-  ASSERT_TRUE(r.deflate);
+  ASSERT_EQ(r.deflate.size(), 1u);
   const auto j =
       judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n"),
                            ref::http_head_parser::kind::response),
@@ -88,7 +88,7 @@ TEST(OpeningHandshake, DeflateParametersOutsideRfc7692AreAViolation) {
   hs.extensions = *ref::parse_extensions(
       "permessage-deflate; client_max_window_bits; server_max_window_bits=10");
   const auto r = plan_request(hs, "h", "/", nonce);
-  ASSERT_TRUE(r.deflate);
+  ASSERT_EQ(r.deflate.size(), 1u);
   const auto ok = judge_response(parse(response_for(r.key,
                                                     "Sec-WebSocket-Extensions: permessage-deflate; "
                                                     "server_max_window_bits=10\r\n"),
@@ -294,6 +294,88 @@ TEST(OpeningHandshake, AnInvalidClientRequestIsRefused) {
   EXPECT_TRUE(a.refused);
   EXPECT_EQ(a.status, 400);
   EXPECT_EQ(a.text.rfind("HTTP/1.1 400", 0), 0u);
+}
+
+ref::deflate_offer offer_of(std::string_view element) {
+  return *ref::parse_deflate_offer(ref::parse_extensions(element)->front());
+}
+
+TEST(OpeningHandshake, DeflateOffersGoFirstInPreferenceOrder) {
+  handshake_spec hs;
+  hs.deflate_offers = {offer_of("permessage-deflate; server_max_window_bits=9"),
+                       offer_of("permessage-deflate")};
+  hs.extensions = *ref::parse_extensions("x-other");
+  const auto r = plan_request(hs, "h", "/", nonce);
+  EXPECT_NE(r.text.find("Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=9, "
+                        "permessage-deflate, x-other\r\n"),
+            std::string::npos)
+      << r.text;
+  ASSERT_EQ(r.deflate.size(), 2u);
+  // A response that answers the second offer is valid: RFC 7692 §5, the server picks one.
+  const auto second =
+      judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n"),
+                           ref::http_head_parser::kind::response),
+                     r, hs);
+  EXPECT_TRUE(second.complete);
+  ASSERT_TRUE(second.deflate);
+  EXPECT_EQ(second.deflate->server_max_window_bits, 15);
+}
+
+TEST(OpeningHandshake, AcceptingOnlyAMalformedOfferIsAViolation) {
+  // RFC 7692 §7: a server MUST decline an offer with an invalid parameter value.
+  handshake_spec hs;
+  hs.extensions = *ref::parse_extensions("permessage-deflate; server_max_window_bits=09");
+  const auto r = plan_request(hs, "h", "/", nonce);
+  EXPECT_TRUE(r.deflate.empty());
+  const auto j =
+      judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n"),
+                           ref::http_head_parser::kind::response),
+                     r, hs);
+  EXPECT_FALSE(j.complete);
+  EXPECT_TRUE(j.violation);
+  EXPECT_EQ(j.problem, ref::error::bad_extension_parameter);
+}
+
+ref::http_head client_request(std::string_view extensions) {
+  handshake_spec c;
+  if (!extensions.empty()) c.extensions = *ref::parse_extensions(extensions);
+  return parse(plan_request(c, "h", "/", nonce).text, ref::http_head_parser::kind::request);
+}
+
+TEST(OpeningHandshake, TheAnswerPolicyDecidesWhatTheClientIsAsked) {
+  handshake_spec hs;
+  ref::deflate_server_policy p;
+  p.client_no_context_takeover = true;
+  p.client_max_window_bits = 9;
+  hs.deflate_answer = p;
+  const auto a = answer_request(client_request("permessage-deflate; client_max_window_bits"), hs);
+  EXPECT_TRUE(a.deflate_offered);
+  ASSERT_TRUE(a.deflate);
+  EXPECT_TRUE(a.deflate->client_no_context_takeover);
+  EXPECT_EQ(a.deflate->client_max_window_bits, 9);
+  EXPECT_NE(a.text.find("client_no_context_takeover"), std::string::npos) << a.text;
+  // A disabled policy declines.
+  p.enabled = false;
+  hs.deflate_answer = p;
+  const auto declined = answer_request(client_request("permessage-deflate"), hs);
+  EXPECT_FALSE(declined.deflate);
+  EXPECT_EQ(declined.text.find("Sec-WebSocket-Extensions"), std::string::npos);
+  // Without a policy and without offers of its own, a case declines too.
+  EXPECT_FALSE(answer_request(client_request("permessage-deflate"), {}).deflate);
+}
+
+TEST(OpeningHandshake, AHandWrittenDeflateAnswerNeedsAnOffer) {
+  handshake_spec hs;
+  hs.response.extensions = "permessage-deflate; server_max_window_bits=7";
+  const auto offered = answer_request(client_request("permessage-deflate"), hs, true);
+  EXPECT_NE(offered.text.find("server_max_window_bits=7"), std::string::npos);
+  // A client that offered nothing gets no extension field: the case cannot run.
+  const auto none = answer_request(client_request(""), hs, true);
+  EXPECT_FALSE(none.deflate_offered);
+  EXPECT_EQ(none.text.find("Sec-WebSocket-Extensions"), std::string::npos);
+  // A case that does not need the extension sends its field whatever the client offered.
+  EXPECT_NE(answer_request(client_request(""), hs).text.find("server_max_window_bits=7"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -13,9 +13,13 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "wsspec/reference/enforcement.hpp"
+#include "wsspec/reference/extensions.hpp"
 
 namespace wsspec::ref {
 namespace {
@@ -629,6 +633,416 @@ TEST(AcceptDeflateResponseSeveralOffers, ValidForAnyOfferIsAccepted) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Each parameter's rules (RFC 7692 §7): an offer that breaks one is declined by the server, which
+// then considers the next offer (§5); a response that breaks one fails the client's connection.
+
+// The fallback offer behind a declined one, and what the server answers to it alone.
+const extension fallback_offer = pmd({valued("server_max_window_bits", "11")});
+const extension fallback_response = pmd({valued("server_max_window_bits", "11")});
+
+// RFC 7692 §7: "A server MUST decline an extension negotiation offer for this extension if ..."
+void expect_offer_declined(const extension& offer) {
+  SCOPED_TRACE("offer " + format_extensions({offer}));
+  auto parsed = parse_deflate_offer(offer);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.err(), error::bad_extension_parameter);
+  EXPECT_FALSE(negotiate_deflate({offer}, deflate_server_policy{}).has_value());
+  auto next = negotiate_deflate({offer, fallback_offer}, deflate_server_policy{});
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->response, fallback_response);
+  EXPECT_EQ(next->params, params_with(false, false, 11, 15));
+}
+
+// RFC 7692 §7: "A client MUST _Fail the WebSocket Connection_ if the peer server accepted an
+// extension negotiation offer for this extension with an extension negotiation response meeting
+// any of the following conditions".
+void expect_response_refused(const extension& response, const extension& offer) {
+  SCOPED_TRACE("response " + format_extensions({response}) + " to offer " +
+               format_extensions({offer}));
+  auto parsed_offer = parse_deflate_offer(offer);
+  ASSERT_TRUE(parsed_offer.ok());
+  auto r = accept_deflate_response(response, *parsed_offer);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.err(), error::bad_extension_parameter);
+}
+
+// An offer every valid response answers (client_max_window_bits lets the response carry it).
+const extension permissive_offer = pmd({flag("client_max_window_bits")});
+
+TEST(DeflateParameterRules, EveryWindowBitsValue) {
+  for (const std::string name : {"server_max_window_bits", "client_max_window_bits"}) {
+    SCOPED_TRACE(name);
+    const bool server = name == "server_max_window_bits";
+    // RFC 7692 §7.1.2.1 / §7.1.2.2: "a decimal integer value without leading zeroes between 8 to
+    // 15, inclusive".
+    for (int bits = 8; bits <= 15; ++bits) {
+      SCOPED_TRACE(bits);
+      const extension element = pmd({valued(name, std::to_string(bits))});
+      auto offer = parse_deflate_offer(element);
+      ASSERT_TRUE(offer.ok());
+      EXPECT_EQ(*offer, server ? offer_with(false, false, bits, false, {})
+                               : offer_with(false, false, {}, true, bits));
+      // The server accepts it: server_max_window_bits with the same value (§7.1.2.1), the
+      // client_max_window_bits hint answered with the same value (§7.1.2.2).
+      auto agreed = negotiate_deflate({element}, deflate_server_policy{});
+      ASSERT_TRUE(agreed.has_value());
+      EXPECT_EQ(agreed->response, element);
+      EXPECT_EQ(agreed->params,
+                server ? params_with(false, false, bits, 15) : params_with(false, false, 15, bits));
+      // The same element as a response to an offer that allows it.
+      auto accepted = accept_deflate_response(element, *parse_deflate_offer(permissive_offer));
+      ASSERT_TRUE(accepted.ok());
+      EXPECT_EQ(*accepted,
+                server ? params_with(false, false, bits, 15) : params_with(false, false, 15, bits));
+    }
+    // Out of range, leading zeroes, and what is not 1*DIGIT. A value with quotes in it: the
+    // header parser has removed the quoting already (RFC 6455 §9.1), so quotes that are left are
+    // part of the value, which is then not 1*DIGIT.
+    for (const std::string value :
+         {"7",   "16",  "0",   "255",    "1",    "99",         "09",
+          "010", "015", "00",  "\"10\"", "\"9",  "",           "1a",
+          "-9",  "+9",  "9.0", "1e1",    "０９", "4294967305", "18446744073709551625"}) {
+      SCOPED_TRACE("value [" + value + "]");
+      expect_offer_declined(pmd({valued(name, value)}));
+      expect_response_refused(pmd({valued(name, value)}), permissive_offer);
+      // Next to valid parameters, first or last.
+      expect_offer_declined(pmd({flag("server_no_context_takeover"), valued(name, value)}));
+      expect_offer_declined(pmd({valued(name, value), flag("client_no_context_takeover")}));
+    }
+  }
+}
+
+TEST(DeflateParameterRules, MissingValues) {
+  // RFC 7692 §7.1.2.1: server_max_window_bits has a value, in an offer and in a response.
+  expect_offer_declined(pmd({flag("server_max_window_bits")}));
+  expect_response_refused(pmd({flag("server_max_window_bits")}), pmd());
+  expect_response_refused(pmd({flag("server_max_window_bits")}),
+                          pmd({valued("server_max_window_bits", "10")}));
+  // RFC 7692 §7.1.2.2: client_max_window_bits "has no value or a decimal integer value" in an
+  // offer, but "in an extension negotiation response has a decimal integer value".
+  auto offer = parse_deflate_offer(pmd({flag("client_max_window_bits")}));
+  ASSERT_TRUE(offer.ok());
+  EXPECT_EQ(*offer, offer_with(false, false, {}, true, {}));
+  expect_response_refused(pmd({flag("client_max_window_bits")}), permissive_offer);
+  expect_response_refused(pmd({flag("client_max_window_bits")}),
+                          pmd({valued("client_max_window_bits", "10")}));
+}
+
+TEST(DeflateParameterRules, ValuesWhereNoneIsAllowed) {
+  // RFC 7692 §7.1.1.1 / §7.1.1.2: the no_context_takeover parameters have no value, in an offer
+  // and in a response.
+  for (const std::string name : {"server_no_context_takeover", "client_no_context_takeover"}) {
+    for (const std::string& value :
+         std::vector<std::string>{"1", "0", "true", "", "\"\"", "15", name}) {
+      SCOPED_TRACE(name + "=" + value);
+      expect_offer_declined(pmd({valued(name, value)}));
+      expect_response_refused(pmd({valued(name, value)}), permissive_offer);
+      expect_response_refused(pmd({valued(name, value)}), pmd({flag(name)}));
+    }
+  }
+}
+
+TEST(DeflateParameterRules, EveryParameterTwice) {
+  // RFC 7692 §7: "multiple extension parameters with the same name", whatever their values.
+  const std::vector<std::vector<extension_param>> forms{
+      {flag("server_no_context_takeover")},
+      {flag("client_no_context_takeover")},
+      {valued("server_max_window_bits", "10"), valued("server_max_window_bits", "12")},
+      {flag("client_max_window_bits"), valued("client_max_window_bits", "10"),
+       valued("client_max_window_bits", "12")},
+  };
+  for (const auto& same_name : forms) {
+    for (const auto& a : same_name) {
+      for (const auto& b : same_name) {
+        expect_offer_declined(pmd({a, b}));
+        expect_offer_declined(pmd({a, flag("server_no_context_takeover"), b}));
+        expect_offer_declined(pmd({valued("server_max_window_bits", "9"), a, b}));
+        // As a response, whenever each form alone is a valid one.
+        if (a.name == "client_max_window_bits" && (!a.value || !b.value)) continue;
+        expect_response_refused(pmd({a, b}), permissive_offer);
+        expect_response_refused(pmd({a, b}), pmd({flag("server_no_context_takeover"),
+                                                  valued("server_max_window_bits", "15"),
+                                                  flag("client_max_window_bits")}));
+      }
+    }
+  }
+  // The same parameter three times.
+  expect_offer_declined(pmd({flag("client_no_context_takeover"), flag("client_no_context_takeover"),
+                             flag("client_no_context_takeover")}));
+}
+
+TEST(DeflateParameterRules, UnknownParameters) {
+  // RFC 7692 §7: "an extension parameter not defined for use in an offer" (or "in a response");
+  // parameter names are matched exactly.
+  for (const std::string name :
+       {"x", "server_max_window", "client_max_window_bits_", "server_no_context_takeovers",
+        "SERVER_NO_CONTEXT_TAKEOVER", "Client_Max_Window_Bits", "no_context_takeover",
+        "max_window_bits", "permessage-deflate", "client_max_window_bits2", "mux"}) {
+    SCOPED_TRACE(name);
+    for (const auto& param : {flag(name), valued(name, "10")}) {
+      expect_offer_declined(pmd({param}));
+      expect_offer_declined(pmd({flag("client_max_window_bits"), param}));
+      expect_response_refused(pmd({param}), permissive_offer);
+      expect_response_refused(pmd({flag("server_no_context_takeover"), param}), permissive_offer);
+    }
+  }
+}
+
+TEST(DeflateParameterRules, AQuotedValueIsReadUnquoted) {
+  // RFC 6455 §9.1: "When using the quoted-string syntax variant, the value after quoted-string
+  // unescaping MUST conform to the 'token' ABNF"; RFC 7692 §5.2: "The value may be quoted." The
+  // unquoted value is then held to RFC 7692 §7.1.2's rules.
+  const auto element = [](std::string_view header) {
+    auto list = parse_extensions(header);
+    EXPECT_TRUE(list.ok()) << header;
+    EXPECT_EQ(list.ok() ? list->size() : 0u, 1u) << header;
+    return list.ok() && !list->empty() ? list->front() : extension{};
+  };
+  const extension quoted =
+      element(R"(permessage-deflate; server_max_window_bits="10"; client_max_window_bits="9")");
+  auto offer = parse_deflate_offer(quoted);
+  ASSERT_TRUE(offer.ok());
+  EXPECT_EQ(*offer, offer_with(false, false, 10, true, 9));
+  auto agreed = negotiate_deflate({quoted}, deflate_server_policy{});
+  ASSERT_TRUE(agreed.has_value());
+  EXPECT_EQ(format_extensions({agreed->response}),
+            "permessage-deflate; server_max_window_bits=10; client_max_window_bits=9");
+  // A quoted-pair unescapes to the digit.
+  offer = parse_deflate_offer(element(R"(permessage-deflate; server_max_window_bits="1\0")"));
+  ASSERT_TRUE(offer.ok());
+  EXPECT_EQ(offer->server_max_window_bits, 10);
+  // A quoted value in a response.
+  auto accepted = accept_deflate_response(
+      element(R"(permessage-deflate; server_max_window_bits="8"; client_max_window_bits="12")"),
+      *parse_deflate_offer(permissive_offer));
+  ASSERT_TRUE(accepted.ok());
+  EXPECT_EQ(*accepted, params_with(false, false, 8, 12));
+  // Quoted, but not valid once unquoted.
+  for (const std::string_view header : {R"(permessage-deflate; server_max_window_bits="09")",
+                                        R"(permessage-deflate; server_max_window_bits="16")",
+                                        R"(permessage-deflate; client_max_window_bits="010")",
+                                        R"(permessage-deflate; server_no_context_takeover="x")",
+                                        R"(permessage-deflate; client_no_context_takeover="1")"}) {
+    expect_offer_declined(element(header));
+    expect_response_refused(element(header), permissive_offer);
+  }
+  // Quoted content that is not a token is a header syntax error before any parameter rule.
+  for (const std::string_view header : {R"(permessage-deflate; server_max_window_bits="")",
+                                        R"(permessage-deflate; server_max_window_bits="1 0")",
+                                        R"(permessage-deflate; server_no_context_takeover="")"}) {
+    auto list = parse_extensions(header);
+    ASSERT_FALSE(list.ok()) << header;
+    EXPECT_EQ(list.err(), error::bad_extension_syntax);
+  }
+}
+
+TEST(NegotiateDeflatePreference, TheFirstAcceptableOfferIsChosen) {
+  // RFC 7692 §5 / §5.2: offers come in the client's order of preference; the server accepts one
+  // it supports, declining (§7) the invalid ones before it.
+  const extension a = pmd({valued("server_max_window_bits", "10"), flag("client_max_window_bits")});
+  const extension a_response = pmd({valued("server_max_window_bits", "10")});
+  const extension b = pmd({flag("server_no_context_takeover")});
+  const extension b_response = pmd({flag("server_no_context_takeover")});
+  const std::vector<extension> invalid{
+      pmd({valued("server_max_window_bits", "16")}),
+      pmd({flag("x-unknown")}),
+      pmd({flag("client_no_context_takeover"), flag("client_no_context_takeover")}),
+      pmd({valued("server_no_context_takeover", "1")}),
+      pmd({flag("server_max_window_bits")}),
+      pmd({valued("client_max_window_bits", "08")}),
+  };
+  const auto check = [](const std::vector<extension>& offers, const extension& response) {
+    SCOPED_TRACE(format_extensions(offers));
+    auto agreed = negotiate_deflate(offers, deflate_server_policy{});
+    ASSERT_TRUE(agreed.has_value());
+    EXPECT_EQ(agreed->response, response);
+    // The client, holding every valid offer it made, agrees on the same parameters.
+    std::vector<deflate_offer> valid;
+    for (const auto& o : offers)
+      if (o.name == "permessage-deflate")
+        if (auto p = parse_deflate_offer(o)) valid.push_back(*p);
+    auto accepted = accept_deflate_response(agreed->response, valid);
+    ASSERT_TRUE(accepted.ok());
+    EXPECT_EQ(*accepted, agreed->params);
+  };
+  check({a, b}, a_response);
+  check({b, a}, b_response);
+  check({make_ext("permessage-foo"), b, a}, b_response);
+  for (const extension& bad : invalid) {
+    check({bad, a, b}, a_response);
+    check({bad, b, a}, b_response);
+    check({a, bad, b}, a_response);
+    check({bad, bad, make_ext("permessage-foo"), b}, b_response);
+  }
+  std::vector<extension> all_invalid_first = invalid;
+  all_invalid_first.push_back(a);
+  check(all_invalid_first, a_response);
+}
+
+TEST(AcceptDeflateResponseWindows, ServerMaxWindowBitsNoLargerThanOffered) {
+  // RFC 7692 §7.1.2.1: the server accepts the offered server_max_window_bits "with the same or
+  // smaller value as the offer"; without an offered value any value is allowed.
+  for (int offered = 8; offered <= 15; ++offered) {
+    for (int answered = 8; answered <= 15; ++answered) {
+      SCOPED_TRACE(std::to_string(offered) + " answered with " + std::to_string(answered));
+      const extension response = pmd({valued("server_max_window_bits", std::to_string(answered))});
+      const extension offer = pmd({valued("server_max_window_bits", std::to_string(offered))});
+      if (answered > offered) {
+        expect_response_refused(response, offer);
+      } else {
+        auto r = accept_deflate_response(response, *parse_deflate_offer(offer));
+        ASSERT_TRUE(r.ok());
+        EXPECT_EQ(r->server_max_window_bits, answered);
+      }
+      auto r = accept_deflate_response(response, *parse_deflate_offer(pmd()));
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ(r->server_max_window_bits, answered);
+    }
+  }
+}
+
+TEST(AcceptDeflateResponseWindows, ClientMaxWindowBitsOnlyWhenOffered) {
+  // RFC 7692 §7.1.2.2: "If a received extension negotiation offer doesn't have the
+  // "client_max_window_bits" extension parameter, the corresponding extension negotiation
+  // response to the offer MUST NOT include the "client_max_window_bits" extension parameter."
+  for (int bits = 8; bits <= 15; ++bits) {
+    SCOPED_TRACE(bits);
+    const extension response = pmd({valued("client_max_window_bits", std::to_string(bits))});
+    expect_response_refused(response, pmd());
+    expect_response_refused(
+        response, pmd({flag("server_no_context_takeover"), flag("client_no_context_takeover"),
+                       valued("server_max_window_bits", "15")}));
+    // Offered without a value, or with a value (a hint the response need not follow).
+    for (const auto& offer : {permissive_offer, pmd({valued("client_max_window_bits", "8")}),
+                              pmd({valued("client_max_window_bits", "15")})}) {
+      auto r = accept_deflate_response(response, *parse_deflate_offer(offer));
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ(r->client_max_window_bits, bits);
+    }
+  }
+}
+
+#ifdef WSSPEC_FAULT_INJECTION
+// ---------------------------------------------------------------------------------------------
+// The test-only lax reference (linked against wsspec_reference_faulty): with
+// bad_extension_parameter switched off it checks no parameter, yet every window stays 8-15.
+
+class LaxDeflateParameters : public testing::Test {
+ protected:
+  void SetUp() override {
+    error_set off;
+    off.add(error::bad_extension_parameter);
+    disable_rules(off);
+  }
+  void TearDown() override { disable_rules({}); }
+
+  // Both directions of what was agreed compress and decompress (no window zlib refuses).
+  static void expect_usable(const deflate_params& p) {
+    const bytes m = repetitive_bytes(3000);
+    for (const bool server : {true, false}) {
+      const int bits = server ? p.server_max_window_bits : p.client_max_window_bits;
+      const bool reset = server ? p.server_no_context_takeover : p.client_no_context_takeover;
+      deflater d(bits, reset);
+      inflater in(bits, reset);
+      for (int i = 0; i < 3; ++i) EXPECT_EQ(std::get<bytes>(decompress(in, compress(d, m))), m);
+    }
+  }
+};
+
+TEST_F(LaxDeflateParameters, ReadsWhatItCanUseAndIgnoresTheRest) {
+  const std::vector<std::pair<std::vector<extension_param>, deflate_offer>> rows{
+      {{flag("x-unknown"), valued("foo", "bar")}, deflate_offer{}},
+      {{valued("server_no_context_takeover", "1"), valued("client_no_context_takeover", "")},
+       offer_with(true, true, {}, false, {})},
+      {{flag("server_no_context_takeover"), flag("server_no_context_takeover")},
+       offer_with(true, false, {}, false, {})},
+      {{valued("server_max_window_bits", "09")}, offer_with(false, false, 9, false, {})},
+      {{valued("server_max_window_bits", "010")}, offer_with(false, false, 10, false, {})},
+      {{valued("server_max_window_bits", "\"10\"")}, offer_with(false, false, 10, false, {})},
+      {{valued("server_max_window_bits", "7")}, offer_with(false, false, 8, false, {})},
+      {{valued("server_max_window_bits", "0")}, offer_with(false, false, 8, false, {})},
+      {{valued("server_max_window_bits", "16")}, offer_with(false, false, 15, false, {})},
+      {{valued("server_max_window_bits", "255")}, offer_with(false, false, 15, false, {})},
+      {{valued("server_max_window_bits", "18446744073709551625")},
+       offer_with(false, false, 15, false, {})},
+      {{flag("server_max_window_bits")}, deflate_offer{}},
+      {{valued("server_max_window_bits", "abc")}, deflate_offer{}},
+      {{valued("server_max_window_bits", "")}, deflate_offer{}},
+      {{valued("server_max_window_bits", "10"), valued("server_max_window_bits", "12")},
+       offer_with(false, false, 12, false, {})},
+      {{valued("server_max_window_bits", "10"), valued("server_max_window_bits", "x")},
+       offer_with(false, false, 10, false, {})},
+      {{valued("client_max_window_bits", "7")}, offer_with(false, false, {}, true, 8)},
+      {{valued("client_max_window_bits", "99")}, offer_with(false, false, {}, true, 15)},
+      {{valued("client_max_window_bits", "x")}, offer_with(false, false, {}, true, {})},
+      {{valued("client_max_window_bits", "10"), flag("client_max_window_bits")},
+       offer_with(false, false, {}, true, {})},
+      {{flag("client_max_window_bits"), valued("client_max_window_bits", "010")},
+       offer_with(false, false, {}, true, 10)},
+  };
+  for (const auto& [params, expected] : rows) {
+    SCOPED_TRACE(format_extensions({pmd(params)}));
+    auto r = parse_deflate_offer(pmd(params));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r, expected);
+  }
+}
+
+TEST_F(LaxDeflateParameters, TheServerAcceptsAMalformedOffer) {
+  const std::vector<std::pair<extension, extension>> rows{
+      {pmd({flag("x-unknown")}), pmd()},
+      {pmd({flag("server_no_context_takeover"), flag("server_no_context_takeover")}),
+       pmd({flag("server_no_context_takeover")})},
+      {pmd({valued("server_max_window_bits", "09")}), pmd({valued("server_max_window_bits", "9")})},
+      {pmd({valued("server_max_window_bits", "7")}), pmd({valued("server_max_window_bits", "8")})},
+      {pmd({valued("server_max_window_bits", "16")}),
+       pmd({valued("server_max_window_bits", "15")})},
+      {pmd({valued("client_max_window_bits", "255")}),
+       pmd({valued("client_max_window_bits", "15")})},
+      {pmd({valued("client_max_window_bits", "0")}), pmd({valued("client_max_window_bits", "8")})},
+      {pmd({flag("server_max_window_bits")}), pmd()},
+  };
+  for (const auto& [offer, response] : rows) {
+    SCOPED_TRACE(format_extensions({offer}));
+    // Accepted even with a valid fallback behind it.
+    auto agreed = negotiate_deflate({offer, fallback_offer}, deflate_server_policy{});
+    ASSERT_TRUE(agreed.has_value());
+    EXPECT_EQ(agreed->response, response);
+    expect_usable(agreed->params);
+  }
+}
+
+TEST_F(LaxDeflateParameters, TheClientAcceptsAMalformedResponse) {
+  const deflate_offer plain{};
+  const deflate_offer smwb10 = offer_with(true, false, 10, false, {});
+  const std::vector<std::tuple<extension, deflate_offer, deflate_params>> rows{
+      {pmd({flag("x-unknown")}), plain, deflate_params{}},
+      {pmd({valued("client_max_window_bits", "10")}), plain, params_with(false, false, 15, 10)},
+      {pmd({flag("client_max_window_bits")}), plain, deflate_params{}},
+      {pmd({valued("server_max_window_bits", "12")}), smwb10, params_with(false, false, 12, 15)},
+      {pmd(), smwb10, deflate_params{}},
+      {pmd({valued("server_max_window_bits", "\"9\"")}), plain, params_with(false, false, 9, 15)},
+      {pmd({valued("server_max_window_bits", "5")}), plain, params_with(false, false, 8, 15)},
+      {pmd({valued("server_max_window_bits", "16")}), plain, deflate_params{}},
+      {pmd({flag("server_max_window_bits")}), plain, deflate_params{}},
+      {pmd({valued("client_no_context_takeover", "x"), flag("client_no_context_takeover")}), plain,
+       params_with(false, true, 15, 15)},
+  };
+  for (const auto& [response, offer, expected] : rows) {
+    SCOPED_TRACE(format_extensions({response}));
+    auto r = accept_deflate_response(response, offer);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r, expected);
+    expect_usable(*r);
+  }
+  // Another extension is still not permessage-deflate (unoffered_extension is its own rule).
+  auto r = accept_deflate_response(make_ext("x-webkit-deflate-frame"), plain);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.err(), error::unoffered_extension);
+}
+#endif
+
+// ---------------------------------------------------------------------------------------------
 // Round trips: every window size x context takeover on/off, several messages in sequence.
 
 struct round_trip_config {
@@ -1116,6 +1530,340 @@ TEST(DeflateObjects, RejectWindowBitsOutOfRange) {
   EXPECT_THROW(deflater(15, false, 10), std::invalid_argument);
   EXPECT_THROW(inflater(7, false), std::invalid_argument);
   EXPECT_THROW(inflater(16, false), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// More messages, every split, and what a decompressor must refuse.
+
+// Text from a small vocabulary with repeats of earlier text: what context takeover is for.
+bytes wordy_bytes(std::size_t n, std::mt19937& gen) {
+  static constexpr std::array<std::string_view, 8> words{
+      "deflate ", "window ", "context ", "takeover ", "Hello ", "message ", "frame ", "\n"};
+  bytes v;
+  v.reserve(n);
+  while (v.size() < n) {
+    const std::string_view w = words[gen() % words.size()];
+    v.insert(v.end(), w.begin(), w.end());
+  }
+  v.resize(n);
+  return v;
+}
+
+class DeflateManyMessages : public testing::TestWithParam<round_trip_config> {};
+
+TEST_P(DeflateManyMessages, TwoHundredMessagesRoundTrip) {
+  const auto [bits, no_context] = GetParam();
+  std::mt19937 gen(static_cast<std::uint32_t>(bits * 2 + (no_context ? 1 : 0)));
+  deflater d(bits, no_context);
+  inflater in(bits, no_context);
+  std::optional<zlib_raw_inflate> plain;
+  bytes previous;
+  std::size_t total_in = 0;
+  std::size_t total_compressed = 0;
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE("message " + std::to_string(i));
+    bytes m;
+    switch (gen() % 5) {
+      case 0:
+        m = wordy_bytes(gen() % 2000, gen);
+        break;
+      case 1:
+        m = random_bytes(gen() % 600, gen());
+        break;
+      case 2:
+        m = previous;  // all of it a back-reference with context takeover
+        break;
+      case 3:
+        break;  // empty (RFC 7692 §7.2.3.6)
+      default:
+        m = wordy_bytes(gen() % 100, gen);
+        m.insert(m.end(), previous.begin(), previous.end());
+        break;
+    }
+    const bytes c = compress(d, m);
+    total_in += m.size();
+    total_compressed += c.size();
+    auto r = decompress(in, c);
+    ASSERT_TRUE(std::holds_alternative<bytes>(r)) << name(std::get<error>(r));
+    ASSERT_EQ(std::get<bytes>(r), m);
+    EXPECT_EQ(in.message_size(), m.size());
+    // Plain zlib with the same window reads the same stream.
+    if (!plain || no_context) plain.emplace(bits);
+    auto z = plain->message(c);
+    ASSERT_TRUE(z.has_value());
+    ASSERT_EQ(*z, m);
+    previous = m;
+  }
+  if (bits > 8) {
+    EXPECT_LT(total_compressed, total_in * 3 / 4);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllWindows, DeflateManyMessages, testing::ValuesIn(all_configs()),
+                         [](const testing::TestParamInfo<round_trip_config>& i) {
+                           return "Window" + std::to_string(i.param.bits) +
+                                  (i.param.no_context_takeover ? "NoContextTakeover"
+                                                               : "ContextTakeover");
+                         });
+
+// Feeds `c` to `in` in three pieces cut at i and j; the message, or the error.
+std::variant<bytes, error> decompress_in_pieces(inflater& in, const bytes& c, std::size_t i,
+                                                std::size_t j) {
+  const std::span<const std::uint8_t> all(c);
+  bytes out;
+  if (auto e = in.decompress(all.subspan(0, i), false, out)) return *e;
+  if (auto e = in.decompress(all.subspan(i, j - i), false, out)) return *e;
+  if (auto e = in.decompress(all.subspan(j), true, out)) return *e;
+  return out;
+}
+
+TEST(Inflater, EverySplitOfASmallMessage) {
+  // RFC 7692 §7.2.1: "An endpoint fragments a compressed message by splitting the result"; the
+  // decompressor reads the concatenation (§6.2), wherever the frames were cut. Both messages are
+  // cut at every pair of byte boundaries (empty pieces included); the second refers back to the
+  // first when the context is taken over.
+  const bytes first = to_bytes("permessage-deflate: Hello, Hello, Hello!");
+  const bytes second = to_bytes("Hello, permessage-deflate!");
+  for (int bits = 8; bits <= 15; ++bits) {
+    for (const bool no_context : {false, true}) {
+      SCOPED_TRACE("window " + std::to_string(bits) + (no_context ? " no context" : ""));
+      deflater d(bits, no_context);
+      const bytes c1 = compress(d, first);
+      const bytes c2 = compress(d, second);
+      for (std::size_t i = 0; i <= c1.size(); ++i) {
+        for (std::size_t j = i; j <= c1.size(); ++j) {
+          inflater in(bits, no_context);
+          auto r = decompress_in_pieces(in, c1, i, j);
+          ASSERT_TRUE(std::holds_alternative<bytes>(r)) << i << " " << j;
+          ASSERT_EQ(std::get<bytes>(r), first) << i << " " << j;
+          r = decompress(in, c2);
+          ASSERT_TRUE(std::holds_alternative<bytes>(r)) << i << " " << j;
+          ASSERT_EQ(std::get<bytes>(r), second) << i << " " << j;
+        }
+      }
+      for (std::size_t i = 0; i <= c2.size(); ++i) {
+        for (std::size_t j = i; j <= c2.size(); ++j) {
+          inflater in(bits, no_context);
+          ASSERT_EQ(std::get<bytes>(decompress(in, c1)), first);
+          auto r = decompress_in_pieces(in, c2, i, j);
+          ASSERT_TRUE(std::holds_alternative<bytes>(r)) << i << " " << j;
+          ASSERT_EQ(std::get<bytes>(r), second) << i << " " << j;
+        }
+      }
+    }
+  }
+}
+
+TEST(Inflater, NoContextTakeoverFailsOnABackReferenceToThePreviousMessage) {
+  // RFC 7692 §7.2.1: with no_context_takeover agreed the peer "MUST start compressing each new
+  // message with an empty LZ77 sliding window". A peer that keeps its window sends a second
+  // message that refers back into the first: the decompressor, which starts each message empty
+  // (§7.2.2), finds a distance before the start of its data. (Window 8 is compressed with
+  // Huffman coding only, which refers back to nothing.)
+  for (int bits = 9; bits <= 15; ++bits) {
+    SCOPED_TRACE(bits);
+    const bytes m = random_bytes(200, static_cast<std::uint32_t>(bits));
+    deflater keeps(bits, false);
+    const bytes c1 = compress(keeps, m);
+    const bytes c2 = compress(keeps, m);
+    ASSERT_LT(c2.size(), 16u) << "the second message is not a back-reference";
+    inflater reset(bits, true);
+    ASSERT_EQ(std::get<bytes>(decompress(reset, c1)), m);
+    auto r = decompress(reset, c2);
+    ASSERT_TRUE(std::holds_alternative<error>(r));
+    EXPECT_EQ(std::get<error>(r), error::inflate_failed);
+    // The same messages with the window taken over.
+    inflater carried(bits, false);
+    EXPECT_EQ(std::get<bytes>(decompress(carried, c1)), m);
+    EXPECT_EQ(std::get<bytes>(decompress(carried, c2)), m);
+    // And a peer that does reset is read by both.
+    deflater resets(bits, true);
+    inflater reset2(bits, true);
+    for (int i = 0; i < 3; ++i)
+      EXPECT_EQ(std::get<bytes>(decompress(reset2, compress(resets, m))), m);
+  }
+}
+
+TEST(Inflater, AFifteenBitStreamReachingPastEverySmallerWindowFails) {
+  // RFC 7692 §7.2.1: with server_max_window_bits (or client_max_window_bits) w agreed, the peer
+  // "MUST NOT use an LZ77 sliding window longer than the w-th power of 2 bytes". A peer that
+  // compresses with 15 bits anyway refers 1.5 windows back: a decompressor holding 2^w bytes
+  // cannot follow (2^(w+1) can). Within one message, and across two.
+  for (int bits = 8; bits <= 14; ++bits) {
+    SCOPED_TRACE(bits);
+    const std::size_t distance = (std::size_t{3} << bits) / 2;
+    bytes within = random_bytes(distance, static_cast<std::uint32_t>(100 + bits));
+    within.insert(within.end(), within.begin(), within.begin() + 200);
+    deflater d(15, false, 9);
+    const bytes c = compress(d, within);
+    ASSERT_LT(c.size(), distance + 100) << "no back-reference";
+    for (const int window : {bits, bits + 1, 15}) {
+      inflater in(window, false);
+      auto r = decompress(in, c);
+      if (window == bits) {
+        ASSERT_TRUE(std::holds_alternative<error>(r));
+        EXPECT_EQ(std::get<error>(r), error::inflate_failed);
+      } else {
+        ASSERT_TRUE(std::holds_alternative<bytes>(r)) << window;
+        EXPECT_EQ(std::get<bytes>(r), within);
+      }
+    }
+
+    const bytes first = random_bytes(distance, static_cast<std::uint32_t>(200 + bits));
+    const bytes second(first.begin(), first.begin() + 200);
+    deflater across(15, false, 9);
+    const bytes c1 = compress(across, first);
+    const bytes c2 = compress(across, second);
+    ASSERT_LT(c2.size(), 20u) << "no back-reference";
+    inflater narrow(bits, false);
+    ASSERT_EQ(std::get<bytes>(decompress(narrow, c1)), first);
+    auto r = decompress(narrow, c2);
+    ASSERT_TRUE(std::holds_alternative<error>(r));
+    EXPECT_EQ(std::get<error>(r), error::inflate_failed);
+    inflater wider(bits + 1, false);
+    ASSERT_EQ(std::get<bytes>(decompress(wider, c1)), first);
+    EXPECT_EQ(std::get<bytes>(decompress(wider, c2)), second);
+  }
+}
+
+TEST(Rfc7692Examples, Section7_2_3_6EveryFormOfAnEmptyMessage) {
+  // RFC 7692 §7.2.3.6: a message of "DEFLATE block(s), which contains 0 bytes of data", e.g.
+  // "0x00", "the header bits with "BFINAL" set to 0 and "BTYPE" set to 00, and 5 padding bits of
+  // 0". Built by hand from RFC 1951 §3.2.3-§3.2.6 (header bits least significant first; the
+  // fixed-Huffman end-of-block code is 7 zero bits) and ended as §7.2.1 says: with the start of
+  // an empty stored block whose remaining 4 octets the receiver appends, or with a BFINAL block
+  // (§7.2.3.4).
+  const std::vector<std::pair<std::string, bytes>> forms{
+      {"stored block header alone", {0x00}},
+      {"empty stored block, then the flush", {0x00, 0x00, 0x00, 0xff, 0xff, 0x00}},
+      {"two empty stored blocks, then the flush",
+       {0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00}},
+      {"empty fixed-Huffman block, then the flush", {0x02, 0x00}},
+      {"final empty stored block", {0x01, 0x00, 0x00, 0xff, 0xff}},
+      {"final empty fixed-Huffman block", {0x03, 0x00}},
+      {"final empty fixed-Huffman block, then the flush (§7.2.3.4)", {0x03, 0x00, 0x00}},
+  };
+  const bytes hello_again{0xf2, 0x00, 0x11, 0x00, 0x00};  // §7.2.3.2: refers back to "Hello"
+  for (const auto& [label, form] : forms) {
+    for (int bits = 8; bits <= 15; ++bits) {
+      SCOPED_TRACE(label + ", window " + std::to_string(bits));
+      inflater fresh(bits, false);
+      auto r = decompress(fresh, form);
+      ASSERT_TRUE(std::holds_alternative<bytes>(r)) << name(std::get<error>(r));
+      EXPECT_TRUE(std::get<bytes>(r).empty());
+      EXPECT_EQ(fresh.message_size(), 0u);
+      // Between two messages that share the window: the empty one changes nothing, whether it
+      // comes whole or a byte at a time.
+      for (const bool byte_by_byte : {false, true}) {
+        inflater in(bits, false);
+        ASSERT_EQ(std::get<bytes>(decompress(in, hello_compressed)), hello);
+        bytes out;
+        if (byte_by_byte) {
+          for (std::uint8_t b : form) ASSERT_EQ(in.decompress(bytes{b}, false, out), std::nullopt);
+          ASSERT_EQ(in.decompress({}, true, out), std::nullopt);
+        } else {
+          ASSERT_EQ(in.decompress(form, true, out), std::nullopt);
+        }
+        EXPECT_TRUE(out.empty());
+        EXPECT_EQ(std::get<bytes>(decompress(in, hello_again)), hello);
+      }
+    }
+  }
+}
+
+TEST(Inflater, SixtyFourMebibytesOfZerosStopAtTheLimit) {
+  // RFC 6455 §10.4 / RFC 7692 §8: the decompressed size is bounded; a decompression bomb stops at
+  // the limit without producing more.
+  deflater d(15, false, 9);
+  const bytes bomb = compress(d, bytes(std::size_t{64} << 20, 0));
+  ASSERT_LT(bomb.size(), std::size_t{128} << 10);
+  for (const std::uint64_t limit :
+       {std::uint64_t{1} << 20, (std::uint64_t{1} << 20) + 12345, std::uint64_t{1}}) {
+    SCOPED_TRACE(limit);
+    {
+      inflater in(15, false, limit);
+      bytes out;
+      EXPECT_EQ(in.decompress(bomb, true, out), error::decompressed_too_big);
+      EXPECT_LE(out.size(), limit);
+      EXPECT_LE(in.message_size(), limit);
+      EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](std::uint8_t b) { return b == 0; }));
+    }
+    {
+      // In frames of 4 KiB: the error comes once the output passes the limit, long before the
+      // compressed data ends; nothing is appended after it.
+      inflater in(15, false, limit);
+      bytes out;
+      std::optional<error> e;
+      std::size_t fed = 0;
+      while (!e && fed < bomb.size()) {
+        const std::size_t n = std::min<std::size_t>(4096, bomb.size() - fed);
+        e = in.decompress(std::span(bomb).subspan(fed, n), fed + n == bomb.size(), out);
+        fed += n;
+        ASSERT_LE(out.size(), limit);
+      }
+      EXPECT_EQ(e, error::decompressed_too_big);
+      EXPECT_LT(fed, bomb.size() / 8);
+      const std::size_t size = out.size();
+      EXPECT_EQ(in.decompress(std::span(bomb).subspan(fed), true, out),
+                error::decompressed_too_big);
+      EXPECT_EQ(out.size(), size);
+    }
+  }
+  // A small window decompresses in steps of one byte (see the inflater); the bound holds too.
+  inflater narrow(9, false, 256 << 10);
+  bytes out;
+  deflater d9(9, false, 9);
+  EXPECT_EQ(narrow.decompress(compress(d9, bytes(std::size_t{4} << 20, 0)), true, out),
+            error::decompressed_too_big);
+  EXPECT_LE(out.size(), std::size_t{256} << 10);
+}
+
+TEST(Inflater, AfterAnErrorEveryCallReturnsIt) {
+  struct failing {
+    std::string label;
+    int bits;
+    bool no_context;
+    std::uint64_t limit;
+    std::vector<bytes> before;  // whole messages that decode
+    bytes bad;                  // fed with last = false
+    error expected;
+  };
+  const std::vector<failing> cases{
+      {"reserved block type", 15, false, 1 << 20, {}, {0xff, 0xff, 0xff}, error::inflate_failed},
+      {"distance before the start",
+       15,
+       false,
+       1 << 20,
+       {},
+       {0xf2, 0x00, 0x11, 0x00, 0x00},
+       error::inflate_failed},
+      {"back-reference without context",
+       15,
+       true,
+       1 << 20,
+       {hello_compressed},
+       {0xf2, 0x00, 0x11, 0x00, 0x00},
+       error::inflate_failed},
+      {"over the limit", 9, false, 3, {}, hello_compressed, error::decompressed_too_big},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.label);
+    inflater in(c.bits, c.no_context, c.limit);
+    for (const bytes& m : c.before) ASSERT_TRUE(std::holds_alternative<bytes>(decompress(in, m)));
+    bytes out;
+    const auto first = in.decompress(c.bad, false, out);
+    ASSERT_EQ(first, c.expected);
+    const std::size_t size = out.size();
+    const std::vector<std::pair<bytes, bool>> later{
+        {{}, false},    {{}, true},   {hello_compressed, true}, {hello_compressed, false},
+        {{0x00}, true}, {c.bad, true}};
+    for (int round = 0; round < 2; ++round) {
+      for (const auto& [data, last] : later) {
+        EXPECT_EQ(in.decompress(data, last, out), c.expected);
+        EXPECT_EQ(out.size(), size);
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "wsspec/harness/corpus.hpp"
 #include "wsspec/harness/wire_frame.hpp"
 #include "wsspec/reference/error.hpp"
 #include "wsspec/reference/http_head.hpp"
@@ -81,14 +82,36 @@ struct round_trips_step {
   std::chrono::milliseconds timeout{60000};
 };
 
+// A stream of messages cut from a generated corpus (Autobahn 12.x and 13.x): `count` messages of
+// `units` units each, one at a time, each once the previous one was echoed. Message i is the
+// corpus from unit i * units on, wrapping around its end; units are characters when a text corpus
+// is sent as text (so every message is valid UTF-8), bytes otherwise. Compressed when
+// permessage-deflate was agreed and `compress` is set, the compressed payload split into frames
+// of `fragment` bytes (0: one frame), RSV1 on the first only (RFC 7692 §6.1).
+struct message_stream {
+  corpus source = corpus::json;
+  std::uint8_t opcode = 1;
+  std::size_t units = 16;
+  std::size_t count = 1;
+  std::size_t fragment = 0;
+  bool compress = true;
+  std::chrono::milliseconds timeout{60000};
+
+  bool by_characters() const noexcept { return opcode == 1 && is_text(source); }
+  // The payload of message i.
+  std::vector<std::uint8_t> message(std::size_t i) const;
+  bool operator==(const message_stream&) const = default;
+};
+
 using step = std::variant<send_frames, send_raw, send_message, pause_step, await_step, close_step,
-                          shutdown_step, mark_step, round_trips_step>;
+                          shutdown_step, mark_step, round_trips_step, message_stream>;
 
 // ----- the opening handshake -----------------------------------------------------------------
 
 // Testing a client: the response wsspec answers its request with. By default a valid 101 (the
-// right Sec-WebSocket-Accept, no subprotocol, permessage-deflate as the spec's offer_deflate
-// says); each field changes one thing, so that a case can send exactly the fault it is about.
+// right Sec-WebSocket-Accept, no subprotocol, permessage-deflate as the handshake_spec's
+// deflate_answer says); each field changes one thing, so that a case can send exactly the fault
+// it is about.
 struct response_spec {
   int status = 101;
   std::optional<std::string> reason;  // default: the status's usual reason phrase
@@ -117,7 +140,14 @@ struct handshake_spec {
   std::vector<std::string> omit_headers;  // names of default headers to leave out
   std::vector<std::string> subprotocols;
   std::vector<ref::extension> extensions;
-  bool offer_deflate = false;
+  // permessage-deflate offers (RFC 7692 §5), in preference order, each an element of
+  // Sec-WebSocket-Extensions ahead of `extensions`.
+  std::vector<ref::deflate_offer> deflate_offers;
+  // Testing a client: how wsspec answers its permessage-deflate offers when the response does not
+  // write Sec-WebSocket-Extensions by hand: it accepts the first offer this policy can accept
+  // (RFC 7692 §5), and a disabled policy declines them all. Unset: the reference server's policy
+  // when the case makes deflate offers of its own (it is about compression), declining otherwise.
+  std::optional<ref::deflate_server_policy> deflate_answer;
   std::size_t chop = 0;  // send the request in pieces of this size
   std::chrono::milliseconds pause{0};
   // Frame bytes sent in the same write as the request.
@@ -140,6 +170,13 @@ struct handshake_expectation {
   std::optional<std::string> subprotocol;
   // For an acceptance: the response must not accept any extension.
   bool no_extensions = false;
+  // For an acceptance, testing a server: whether it accepts permessage-deflate. Whatever
+  // parameters it answers with are judged by RFC 7692 §7 in every case.
+  enum class deflate_outcome : std::uint8_t { either, accept, decline };
+  deflate_outcome deflate = deflate_outcome::either;
+  // With outcome::either: a refusal of the whole handshake is INFORMATIONAL rather than OK (the
+  // RFC asks for something else, such as declining one offer, and a refusal breaks no MUST).
+  bool refusal_informs = false;
 };
 
 // ----- expectations --------------------------------------------------------------------------
@@ -209,6 +246,11 @@ struct expectation {
   // target must fail, and RFC 6455 §7.1.7 forbids processing any data after that.
   std::vector<payload_spec> forbidden_pongs;
   std::vector<pong_deadline> pongs_before;
+  // The case is about compression: when permessage-deflate was not agreed it is UNIMPLEMENTED
+  // (wsspec closes at once with 1000 and runs none of its steps, as Autobahn does for 12.x/13.x).
+  bool requires_deflate = false;
+  // The target echoes every message of the case's message streams, exactly and in order.
+  bool echo_streams = false;
 };
 
 // ----- the case ------------------------------------------------------------------------------

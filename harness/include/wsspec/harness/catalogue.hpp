@@ -79,7 +79,15 @@ class case_builder {
   case_builder& raw_request(std::string request);
   case_builder& subprotocols(std::vector<std::string> p);
   case_builder& offer_extensions(std::vector<ref::extension> e);
+  // permessage-deflate offers in preference order; without arguments the one offer
+  // "permessage-deflate; client_max_window_bits". Testing a client, offers make wsspec accept
+  // the client's offer with the reference server's policy unless answer_deflate says otherwise.
   case_builder& offer_deflate();
+  case_builder& offer_deflate(std::vector<ref::deflate_offer> offers);
+  // Testing a client: accept its permessage-deflate offer under this policy (disabled: decline).
+  case_builder& answer_deflate(ref::deflate_server_policy policy);
+  // Without permessage-deflate agreed the case is UNIMPLEMENTED and runs none of its steps.
+  case_builder& requires_deflate();
 
   // Testing a client: wsspec's response to its request (see response_spec).
   case_builder& respond(response_spec r);
@@ -114,7 +122,13 @@ class case_builder {
   case_builder& round_trips(std::uint8_t opcode, payload_spec payload, std::size_t count,
                             std::chrono::milliseconds timeout);
 
+  // A stream of corpus messages, each sent once the previous one was echoed.
+  case_builder& stream(message_stream s);
+
   // Expectations.
+  // The target echoes every message of the case's streams exactly; wsspec then closes with 1000
+  // and expects a clean closing handshake.
+  case_builder& expect_stream_echo();
   // The target echoes exactly these events; wsspec then closes with 1000 and expects a clean
   // closing handshake.
   case_builder& expect_echo(std::vector<expected_event> events);

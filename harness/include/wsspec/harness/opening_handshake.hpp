@@ -26,8 +26,8 @@ struct planned_request {
   std::string key;
   // Every extension offered, in the built field and in extra field lines alike.
   std::vector<ref::extension> offered;
-  // The permessage-deflate offer among them, if any.
-  std::optional<ref::deflate_offer> deflate;
+  // The valid permessage-deflate offers among them, in order.
+  std::vector<ref::deflate_offer> deflate;
 };
 
 planned_request plan_request(const handshake_spec& hs, std::string_view host_header,
@@ -59,11 +59,15 @@ struct planned_answer {
   std::optional<ref::error> problem;           // the client's request broke this rule
   bool refused = false;                        // and wsspec refuses it (text is the error response)
   std::optional<ref::deflate_params> deflate;  // agreed in a 101 wsspec built itself
+  bool deflate_offered = false;                // the request has a valid permessage-deflate offer
 };
 
 // RFC 6455 §4.2.1 (the server's checks of the request) and §4.2.2 (its answer): a valid client
 // request is answered as the case's response_spec says, an invalid one is refused.
-planned_answer answer_request(const ref::http_head& request, const handshake_spec& hs);
+// With `requires_deflate`, a client that offered no permessage-deflate gets no
+// Sec-WebSocket-Extensions field written by hand (the case cannot run; see deflate_unavailable).
+planned_answer answer_request(const ref::http_head& request, const handshake_spec& hs,
+                              bool requires_deflate = false);
 
 // The usual reason phrase of an HTTP status ("Switching Protocols" for 101).
 std::string_view status_reason(int status) noexcept;

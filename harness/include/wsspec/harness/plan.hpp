@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "wsspec/harness/case.hpp"
+#include "wsspec/harness/transcript.hpp"
 
 namespace wsspec::harness {
 
@@ -26,5 +27,10 @@ struct case_ending {
 };
 
 case_ending plan_ending(const case_def& c);
+
+// A case about permessage-deflate that cannot run (UNIMPLEMENTED): it was not agreed or, where
+// wsspec answers a client with a Sec-WebSocket-Extensions field written by hand, the client
+// offered no permessage-deflate.
+bool deflate_unavailable(const case_def& c, const transcript& t);
 
 }  // namespace wsspec::harness

@@ -77,6 +77,8 @@ struct transcript {
   std::optional<ref::http_head> peer_head;
   std::optional<ref::error> handshake_problem;
   bool deflate_agreed = false;
+  // A valid permessage-deflate offer was made: by wsspec (testing a server) or by the client.
+  bool deflate_offered = false;
   // What the target sent.
   std::vector<observed_message> messages;
   std::vector<std::vector<std::uint8_t>> pongs;

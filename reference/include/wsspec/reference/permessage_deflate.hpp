@@ -40,7 +40,12 @@ struct deflate_params {
 // Parses the parameters of one permessage-deflate element, an offer or a response (the caller
 // has matched the name; it is not checked here). RFC 7692 §7: a parameter is invalid when it is
 // unknown, duplicated, has a value where none is allowed, or a window-bits value that is not
-// 8-15 without leading zeros. Error: bad_extension_parameter.
+// 8-15 without leading zeros. Values arrive unquoted (RFC 6455 §9.1, see extensions.hpp), so a
+// quoted "10" in the header is 10. Error: bad_extension_parameter.
+// With bad_extension_parameter switched off (test-only, see enforcement.hpp) nothing fails: an
+// unknown parameter or a value where none is allowed is ignored, the last of repeated parameters
+// wins, a window-bits value loses surrounding quotes and leading zeros and is clamped to 8-15,
+// and a value that is no number (or missing) is ignored; every window bits value stays 8-15.
 result<deflate_offer> parse_deflate_offer(const extension& ext);
 // The element named permessage-deflate with the offer's parameters in a fixed order.
 extension to_extension(const deflate_offer& offer);
@@ -74,7 +79,9 @@ std::optional<deflate_agreement> negotiate_deflate(const std::vector<extension>&
 // server_no_context_takeover or server_max_window_bits <= the offered value when the offer has
 // them). The result is the agreed parameters, 15 for an absent window size (§7.2.1: the offer's
 // client_* values are hints, the response decides). Errors: bad_extension_parameter;
-// unoffered_extension when the element is not permessage-deflate.
+// unoffered_extension when the element is not permessage-deflate. With bad_extension_parameter
+// switched off the response is read as parse_deflate_offer reads it then, and accepted whatever
+// the offer allowed: the parameters are the response's.
 result<deflate_params> accept_deflate_response(const extension& response,
                                                const deflate_offer& offer);
 // The same for a client that sent several offers: the response is valid when it is a valid
