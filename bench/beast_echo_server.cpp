@@ -1,9 +1,11 @@
 // A Boost.Beast WebSocket echo server, the yardstick for the reference echo server in
 // bench/echo_throughput.sh. Same shape as the reference: one thread, one io_context, every text or
-// binary message echoed with its type, permessage-deflate off, messages up to 64 MiB, each
-// message sent back as one frame.
+// binary message echoed with its type, messages up to 64 MiB, each message sent back as one frame
+// (a compressed one in frames of at most Beast's write buffer, which it compresses into piece by
+// piece). permessage-deflate is off unless --deflate is given; then Beast accepts a client's offer
+// with its default parameters (window 15 bits, compression level 8, memory level 4).
 //
-// Usage: beast_echo_server [--listen HOST:PORT]   (default 127.0.0.1:0, a free port)
+// Usage: beast_echo_server [--listen HOST:PORT] [--deflate]   (default 127.0.0.1:0, a free port)
 // Prints "beast echo-server listening on ws://HOST:PORT/" once it accepts connections; stops on
 // SIGINT or SIGTERM.
 #include <boost/asio/io_context.hpp>
@@ -30,12 +32,12 @@ constexpr std::uint64_t max_message_size = 64ull << 20;
 // One connection: accept the upgrade, then read a message and write it back, until closed.
 class session : public std::enable_shared_from_this<session> {
  public:
-  explicit session(tcp::socket socket) : ws_(std::move(socket)) {}
+  session(tcp::socket socket, bool deflate) : ws_(std::move(socket)), deflate_(deflate) {}
 
   void start() {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     websocket::permessage_deflate pmd;
-    pmd.server_enable = false;
+    pmd.server_enable = deflate_;
     ws_.set_option(pmd);
     ws_.read_message_max(max_message_size);
     // Beast splits outgoing messages into 4 KiB frames by default; the reference does not.
@@ -72,16 +74,17 @@ class session : public std::enable_shared_from_this<session> {
 
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
+  bool deflate_;
 };
 
-void accept(tcp::acceptor& acceptor) {
-  acceptor.async_accept([&acceptor](beast::error_code ec, tcp::socket socket) {
+void accept(tcp::acceptor& acceptor, bool deflate) {
+  acceptor.async_accept([&acceptor, deflate](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<session>(std::move(socket))->start();
+      std::make_shared<session>(std::move(socket), deflate)->start();
     }
-    accept(acceptor);
+    accept(acceptor, deflate);
   });
 }
 
@@ -103,14 +106,20 @@ bool parse_listen(const std::string& text, std::string& host, std::uint16_t& por
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
-  if (argc == 3 && std::string(argv[1]) == "--listen") {
-    if (!parse_listen(argv[2], host, port)) {
-      std::cerr << "beast_echo_server: --listen takes HOST:PORT\n";
+  bool deflate = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--deflate") {
+      deflate = true;
+    } else if (arg == "--listen" && i + 1 < argc) {
+      if (!parse_listen(argv[++i], host, port)) {
+        std::cerr << "beast_echo_server: --listen takes HOST:PORT\n";
+        return 2;
+      }
+    } else {
+      std::cerr << "usage: beast_echo_server [--listen HOST:PORT] [--deflate]\n";
       return 2;
     }
-  } else if (argc != 1) {
-    std::cerr << "usage: beast_echo_server [--listen HOST:PORT]\n";
-    return 2;
   }
 
   net::io_context ioc(1);
@@ -133,7 +142,7 @@ int main(int argc, char** argv) {
   }
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
-  accept(acceptor);
+  accept(acceptor, deflate);
   std::cout << "beast echo-server listening on ws://" << host << ":"
             << acceptor.local_endpoint().port() << "/" << std::endl;
   ioc.run();

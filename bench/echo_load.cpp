@@ -4,12 +4,20 @@
 // over all connections, i.e. echoed messages per second.
 //
 // Usage: echo_load --port P [--host 127.0.0.1] [--connections N] [--round-trips M] [--size S]
+//                  [--payload random|text] [--deflate]
+// --payload: pseudo-random bytes (the default, incompressible) or repeating English text (highly
+// compressible); either way the message is sent as binary. --deflate: offer permessage-deflate
+// (RFC 7692), fail unless the server accepts it, and compress what is sent and inflate what comes
+// back.
 // Output (one line): size=S connections=N round_trips=M seconds=T messages_per_second=R
+//                    received_bytes=B   (B: echo bytes read off the wire, over all connections)
 // Exit status: 0, 1 when an echo was wrong or a connection failed, 2 on a usage error.
 //
-// It speaks the protocol with the reference's sans-I/O pieces (handshake, header encoder, masking,
-// frame decoder) over blocking sockets, and masks the message once per connection and resends the
-// same bytes, so that the generator itself costs little next to the server.
+// Without --deflate it speaks the protocol with the reference's sans-I/O pieces (handshake, header
+// encoder, masking, frame decoder) over blocking sockets, and masks the message once per
+// connection and resends the same bytes, so that the generator itself costs little next to the
+// server. With --deflate it drives the reference's connection (client role), which compresses
+// and masks every message anew.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,6 +25,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -25,13 +34,18 @@
 #include <cstring>
 #include <iostream>
 #include <latch>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <variant>
 #include <vector>
 
+#include "wsspec/reference/connection.hpp"
 #include "wsspec/reference/frame_decoder.hpp"
 #include "wsspec/reference/frame_encoder.hpp"
 #include "wsspec/reference/handshake.hpp"
@@ -48,6 +62,8 @@ struct options {
   std::size_t connections = 4;
   std::size_t round_trips = 10000;
   std::size_t size = 16;
+  bool text_payload = false;
+  bool deflate = false;
 };
 
 // The first failure, reported once; the other connections stop at their next step.
@@ -60,17 +76,20 @@ void fail(const std::string& why) {
   if (!failed.exchange(true)) failure = why;
 }
 
-class connection {
+// A blocking TCP connection to the server, and the failures it reports.
+class socket_connection {
  public:
-  connection() = default;
-  connection(const connection&) = delete;
-  connection& operator=(const connection&) = delete;
-  ~connection() {
+  socket_connection() = default;
+  socket_connection(const socket_connection&) = delete;
+  socket_connection& operator=(const socket_connection&) = delete;
+  ~socket_connection() {
     if (fd_ >= 0) close(fd_);
   }
 
-  // Connects and completes the opening handshake.
-  bool open(const options& o) {
+  std::uint64_t received() const noexcept { return received_bytes_; }
+
+ protected:
+  bool connect_to(const options& o) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) return sys_error("socket");
     sockaddr_in addr{};
@@ -84,7 +103,49 @@ class connection {
     // A server that stops answering fails the run instead of hanging it.
     const timeval timeout{10, 0};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    return true;
+  }
 
+  bool write_all(std::span<const std::uint8_t> data) {
+    while (!data.empty()) {
+      const ssize_t n = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n < 0) return sys_error("send");
+      data = data.subspan(std::size_t(n));
+    }
+    return true;
+  }
+
+  // Reads what is there into buf_; 0 when the server closed, -1 on an error.
+  ssize_t read_some() { return recv(fd_, buf_.data(), buf_.size(), 0); }
+
+  // Counts echo bytes read off the wire.
+  void count_received(std::size_t n) noexcept { received_bytes_ += n; }
+
+  bool error(const std::string& what) {
+    fail(what);
+    return false;
+  }
+
+  // A failed system call (result < 0, errno set) or a connection the server closed (0).
+  bool sys_error(const std::string& what, ssize_t result = -1) {
+    return error(
+        what + ": " +
+        (result == 0 ? "the server closed the connection" : std::string(std::strerror(errno))));
+  }
+
+  std::vector<std::uint8_t> buf_ = std::vector<std::uint8_t>(256 * 1024);
+
+ private:
+  int fd_ = -1;
+  std::uint64_t received_bytes_ = 0;
+};
+
+// Without compression: the reference's sans-I/O pieces, the message framed once by the caller.
+class plain_connection : public socket_connection {
+ public:
+  // Connects and completes the opening handshake.
+  bool open(const options& o) {
+    if (!connect_to(o)) return false;
     ref::client_request request;
     request.host = o.host + ":" + std::to_string(o.port);
     std::random_device rd;
@@ -94,7 +155,7 @@ class connection {
 
     ref::http_head_parser parser(ref::http_head_parser::kind::response);
     for (;;) {
-      const ssize_t n = recv(fd_, buf_.data(), buf_.size(), 0);
+      const ssize_t n = read_some();
       if (n <= 0) return sys_error("reading the handshake response", n);
       const auto r = parser.feed(std::span<const std::uint8_t>(buf_.data(), std::size_t(n)));
       if (r.status == ref::parse_status::error) return error("malformed handshake response");
@@ -108,15 +169,16 @@ class connection {
     return true;
   }
 
-  // Sends `message` (already framed and masked) and checks that `expected` comes back as one
-  // binary message.
-  bool round_trip(std::span<const std::uint8_t> message, std::span<const std::uint8_t> expected) {
-    if (!write_all(message)) return false;
+  // Sends `frame` (the message, already framed and masked) and checks that `expected` comes back
+  // as one binary message.
+  bool round_trip(std::span<const std::uint8_t> frame, std::span<const std::uint8_t> expected) {
+    if (!write_all(frame)) return false;
     received_.clear();
     for (;;) {
       if (pending_.empty()) {
-        const ssize_t n = recv(fd_, buf_.data(), buf_.size(), 0);
+        const ssize_t n = read_some();
         if (n <= 0) return sys_error("reading an echo", n);
+        count_received(std::size_t(n));
         pending_ = std::span<std::uint8_t>(buf_.data(), std::size_t(n));
       }
       while (!pending_.empty()) {
@@ -149,34 +211,11 @@ class connection {
     const std::uint8_t body[] = {0x03, 0xE8};
     ref::append_frame(frame, ref::opcode::close, body, true, false, ref::mask_key{1, 2, 3, 4});
     if (!write_all(frame)) return;
-    while (recv(fd_, buf_.data(), buf_.size(), 0) > 0) {
+    while (read_some() > 0) {
     }
   }
 
  private:
-  bool write_all(std::span<const std::uint8_t> data) {
-    while (!data.empty()) {
-      const ssize_t n = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n < 0) return sys_error("send");
-      data = data.subspan(std::size_t(n));
-    }
-    return true;
-  }
-
-  bool error(const std::string& what) {
-    fail(what);
-    return false;
-  }
-
-  // A failed system call (result < 0, errno set) or a connection the server closed (0).
-  bool sys_error(const std::string& what, ssize_t result = -1) {
-    return error(
-        what + ": " +
-        (result == 0 ? "the server closed the connection" : std::string(std::strerror(errno))));
-  }
-
-  int fd_ = -1;
-  std::vector<std::uint8_t> buf_ = std::vector<std::uint8_t>(256 * 1024);
   std::span<std::uint8_t> pending_;
   std::vector<std::uint8_t> received_;
   ref::frame_decoder decoder_{client_decoder()};
@@ -186,6 +225,93 @@ class connection {
     config.receiver = ref::role::client;
     return config;
   }
+};
+
+// With permessage-deflate: the reference's connection in the client role does the protocol.
+class deflate_connection : public socket_connection {
+ public:
+  // Connects, completes the opening handshake, and checks that permessage-deflate was agreed.
+  bool open(const options& o) {
+    if (!connect_to(o)) return false;
+    ref::connection_config config;
+    config.self = ref::role::client;
+    config.request.host = o.host + ":" + std::to_string(o.port);
+    config.offer_deflate = ref::deflate_offer{};
+    config.max_message_size = std::max<std::uint64_t>(o.size, config.max_message_size);
+    conn_.emplace(std::move(config));
+    for (;;) {
+      if (!flush()) return false;
+      std::optional<ref::event> e = next_event(false);
+      if (!e) return false;
+      if (const auto* open = std::get_if<ref::open_event>(&*e)) {
+        if (!open->deflate) return error("the server did not accept permessage-deflate");
+        return true;
+      }
+      if (std::holds_alternative<ref::handshake_failed_event>(*e))
+        return error("handshake rejected");
+    }
+  }
+
+  // Sends `message` and checks that it comes back as one binary message.
+  bool round_trip(std::span<const std::uint8_t> message, std::span<const std::uint8_t> expected) {
+    if (!conn_->send_binary(message)) return error("the connection is not open");
+    if (!flush()) return false;
+    for (;;) {
+      std::optional<ref::event> e = next_event(true);
+      if (!e) return false;
+      if (const auto* m = std::get_if<ref::message_event>(&*e)) {
+        if (m->op != ref::opcode::binary) return error("expected a binary echo");
+        if (m->data.size() != expected.size() ||
+            std::memcmp(m->data.data(), expected.data(), expected.size()) != 0)
+          return error("the echo differs from the message");
+        return true;
+      }
+      if (std::holds_alternative<ref::closed_event>(*e))
+        return error("the server closed the connection");
+    }
+  }
+
+  // Closing handshake: sends Close 1000 and waits for the server to close.
+  void close_cleanly() {
+    conn_->close(1000);
+    if (!flush()) return;
+    while (read_some() > 0) {
+    }
+  }
+
+ private:
+  // Writes what the connection has to send.
+  bool flush() {
+    std::array<std::span<const std::uint8_t>, 8> pieces;
+    while (const std::size_t n = conn_->output_pieces(pieces)) {
+      std::size_t written = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!write_all(pieces[i])) return false;
+        written += pieces[i].size();
+      }
+      conn_->consume_output(written);
+    }
+    return true;
+  }
+
+  // The connection's next event, reading from the socket until there is one (and answering
+  // what the connection has to answer, a ping say); nullopt after a failure. `echo`: the bytes
+  // read count as echo bytes.
+  std::optional<ref::event> next_event(bool echo) {
+    for (;;) {
+      if (auto e = conn_->next_event()) return e;
+      if (!flush()) return std::nullopt;
+      const ssize_t n = read_some();
+      if (n <= 0) {
+        sys_error(echo ? "reading an echo" : "reading the handshake response", n);
+        return std::nullopt;
+      }
+      if (echo) count_received(std::size_t(n));
+      conn_->receive(std::span<std::uint8_t>(buf_.data(), std::size_t(n)));
+    }
+  }
+
+  std::optional<ref::connection> conn_;
 };
 
 bool parse_size(const char* text, std::size_t& out) {
@@ -198,11 +324,24 @@ bool parse_size(const char* text, std::size_t& out) {
 }
 
 bool parse_args(int argc, char** argv, options& o) {
-  for (int i = 1; i + 1 < argc; i += 2) {
+  int i = 1;
+  for (; i < argc; i += 2) {
     const std::string flag = argv[i];
+    if (flag == "--deflate") {
+      o.deflate = true;
+      --i;
+      continue;
+    }
+    if (i + 1 == argc) return false;
     std::size_t value = 0;
     if (flag == "--host") {
       o.host = argv[i + 1];
+      continue;
+    }
+    if (flag == "--payload") {
+      const std::string_view kind = argv[i + 1];
+      if (kind != "random" && kind != "text") return false;
+      o.text_payload = kind == "text";
       continue;
     }
     if (!parse_size(argv[i + 1], value)) return false;
@@ -218,7 +357,61 @@ bool parse_args(int argc, char** argv, options& o) {
       return false;
     }
   }
-  return argc % 2 == 1 && o.port != 0;
+  return o.port != 0;
+}
+
+// The message: pseudo-random bytes, or English text repeated (which deflate shrinks to a few
+// thousandths).
+std::vector<std::uint8_t> make_message(const options& o) {
+  std::vector<std::uint8_t> message(o.size);
+  if (o.text_payload) {
+    constexpr std::string_view phrase =
+        "The quick brown fox jumps over the lazy dog, and the dog does not mind at all. ";
+    for (std::size_t i = 0; i < message.size(); ++i)
+      message[i] = static_cast<std::uint8_t>(phrase[i % phrase.size()]);
+  } else {
+    std::mt19937 prng(6455);
+    for (auto& b : message) b = static_cast<std::uint8_t>(prng());
+  }
+  return message;
+}
+
+// Runs every connection's round trips at once; returns the seconds from the moment every
+// connection is open to the last echo received, and adds the echo bytes read to `received`.
+// Each connection sends `wire` (plain_connection: the framed message; deflate_connection: the
+// message itself) and expects `message` back.
+template <class Connection>
+double run(const options& o, std::span<const std::uint8_t> wire,
+           std::span<const std::uint8_t> message, std::uint64_t& received) {
+  std::latch ready(static_cast<std::ptrdiff_t>(o.connections) + 1);
+  std::latch start(1);
+  using clock = std::chrono::steady_clock;
+  std::vector<clock::time_point> finished(o.connections);
+  std::vector<std::uint64_t> bytes_in(o.connections);
+  std::vector<std::thread> threads;
+  for (std::size_t c = 0; c < o.connections; ++c) {
+    threads.emplace_back([&, c] {
+      Connection conn;
+      const bool opened = conn.open(o);
+      ready.count_down();
+      start.wait();
+      if (!opened) return;
+      for (std::size_t i = 0; i < o.round_trips && !failed; ++i) {
+        if (!conn.round_trip(wire, message)) return;
+      }
+      finished[c] = clock::now();
+      bytes_in[c] = conn.received();
+      conn.close_cleanly();
+    });
+  }
+  ready.arrive_and_wait();
+  const auto t0 = clock::now();
+  start.count_down();
+  for (auto& t : threads) t.join();
+  for (const std::uint64_t b : bytes_in) received += b;
+  const std::chrono::duration<double> elapsed =
+      *std::max_element(finished.begin(), finished.end()) - t0;
+  return elapsed.count();
 }
 
 }  // namespace
@@ -227,51 +420,32 @@ int main(int argc, char** argv) {
   options o;
   if (!parse_args(argc, argv, o)) {
     std::cerr << "usage: echo_load --port P [--host 127.0.0.1] [--connections N] "
-                 "[--round-trips M] [--size S]\n";
+                 "[--round-trips M] [--size S] [--payload random|text] [--deflate]\n";
     return 2;
   }
 
-  // The message, and its masked frame that every connection resends.
-  std::vector<std::uint8_t> message(o.size);
-  std::mt19937 prng(6455);
-  for (auto& b : message) b = static_cast<std::uint8_t>(prng());
-  std::vector<std::uint8_t> frame;
-  ref::append_frame(frame, ref::opcode::binary, message, true, false,
-                    ref::mask_key{0x5a, 0xc3, 0x96, 0x0f});
-
-  std::latch ready(static_cast<std::ptrdiff_t>(o.connections) + 1);
-  std::latch start(1);
-  // The clock runs from the moment every connection is open to the last echo received.
-  using clock = std::chrono::steady_clock;
-  std::vector<clock::time_point> finished(o.connections);
-  std::vector<std::thread> threads;
-  for (std::size_t c = 0; c < o.connections; ++c) {
-    threads.emplace_back([&, c] {
-      connection conn;
-      const bool opened = conn.open(o);
-      ready.count_down();
-      start.wait();
-      if (!opened) return;
-      for (std::size_t i = 0; i < o.round_trips && !failed; ++i) {
-        if (!conn.round_trip(frame, message)) return;
-      }
-      finished[c] = clock::now();
-      conn.close_cleanly();
-    });
+  const std::vector<std::uint8_t> message = make_message(o);
+  std::uint64_t received = 0;
+  double seconds = 0;
+  if (o.deflate) {
+    seconds = run<deflate_connection>(o, message, message, received);
+  } else {
+    // The masked frame that every connection resends.
+    std::vector<std::uint8_t> frame;
+    ref::append_frame(frame, ref::opcode::binary, message, true, false,
+                      ref::mask_key{0x5a, 0xc3, 0x96, 0x0f});
+    seconds = run<plain_connection>(o, frame, message, received);
   }
-  ready.arrive_and_wait();
-  const auto t0 = clock::now();
-  start.count_down();
-  for (auto& t : threads) t.join();
-  const std::chrono::duration<double> elapsed =
-      *std::max_element(finished.begin(), finished.end()) - t0;
 
   if (failed) {
     std::cerr << "echo_load: " << failure << "\n";
     return 1;
   }
   const double total = double(o.connections) * double(o.round_trips);
-  std::printf("size=%zu connections=%zu round_trips=%zu seconds=%.3f messages_per_second=%.0f\n",
-              o.size, o.connections, o.round_trips, elapsed.count(), total / elapsed.count());
+  std::printf(
+      "size=%zu connections=%zu round_trips=%zu seconds=%.3f messages_per_second=%.0f "
+      "received_bytes=%llu\n",
+      o.size, o.connections, o.round_trips, seconds, total / seconds,
+      static_cast<unsigned long long>(received));
   return 0;
 }

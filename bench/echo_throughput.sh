@@ -6,10 +6,18 @@
 # Builds the three programs it runs with the release preset, then, one server after the other
 # (`wsspec echo-server --no-deflate`, then `beast_echo_server`, both single-threaded without
 # permessage-deflate): starts it on a free port, runs echo_load with the same load for 16 B, 1 KiB
-# and 64 KiB binary messages (best of REPEAT runs, after a warm-up), and on a fresh process
-# measures its peak RSS (VmHWM) while it echoes one 16 MiB message. Prints messages/s for each
+# and 64 KiB binary messages (best of REPEAT runs, after a warm-up). Prints messages/s for each
 # server and the ratio reference/Beast, and the CPU time (user + system, from /proc/PID/stat) the
 # server spent per echoed message, which a busy machine disturbs less than the rate.
+#
+# Then the peak RSS (VmHWM) of each server while it echoes one 16 MiB binary message, each time on
+# a fresh process, and its RSS before the connection (idle):
+#   - without compression (the servers as above): a message of pseudo-random bytes;
+#   - with permessage-deflate (`wsspec echo-server` without --no-deflate, `beast_echo_server
+#     --deflate`, Beast's default deflate parameters; echo_load --deflate offers the extension,
+#     fails unless it is accepted, compresses the message and inflates the echo): a message of
+#     one English sentence repeated (echo_load --payload text), which deflate shrinks about 300
+#     times; the bytes the echo took on the wire are printed to show it was compressed.
 #
 # Environment: CONNECTIONS (4), ROUND_TRIPS (20000, for 16 B and 1 KiB), ROUND_TRIPS_LARGE (2000,
 # for 64 KiB), REPEAT (3), JOBS (build jobs, 2), WSSPEC_BENCH_BUILD_DIR (default build/release:
@@ -67,12 +75,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start_server NAME: starts it on port 0 and sets server_pid and port once it announced the port.
+# start_server NAME [deflate]: starts it on port 0 (with permessage-deflate when asked) and sets
+# server_pid and port once it announced the port.
 start_server() {
-  : >"$work/server.log"
-  case "$1" in
-    reference) "$wsspec" echo-server --listen 127.0.0.1:0 --no-deflate >"$work/server.log" 2>&1 & ;;
-    beast) "$beast" --listen 127.0.0.1:0 >"$work/server.log" 2>&1 & ;;
+  local log="$work/server.log"
+  : >"$log"
+  case "$1,${2:-}" in
+    reference,) "$wsspec" echo-server --listen 127.0.0.1:0 --no-deflate >"$log" 2>&1 & ;;
+    reference,deflate) "$wsspec" echo-server --listen 127.0.0.1:0 >"$log" 2>&1 & ;;
+    beast,) "$beast" --listen 127.0.0.1:0 >"$log" 2>&1 & ;;
+    beast,deflate) "$beast" --listen 127.0.0.1:0 --deflate >"$log" 2>&1 & ;;
   esac
   server_pid=$!
   port=""
@@ -109,8 +121,21 @@ run_load() {
 
 vm_hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status"; }
 
+# echo_once ARGS...: one connection, one round trip of a 16 MiB message with echo_load's extra
+# ARGS; prints the bytes the echo took on the wire.
+echo_once() {
+  local line
+  line="$("$load" --port "$port" --connections 1 --round-trips 1 --size $((16 << 20)) "$@")"
+  [[ "$line" =~ received_bytes=([0-9]+) ]] || {
+    echo "echo_throughput.sh: unexpected echo_load output: $line" >&2
+    exit 1
+  }
+  echo "${BASH_REMATCH[1]}"
+}
+
 sizes=(16 1024 65536)
-declare -A rate cpu idle_kib peak_kib
+compressions=(none deflate)
+declare -A rate cpu idle_kib peak_kib wire_bytes
 for server in reference beast; do
   start_server "$server"
   run_load 16 1000 >/dev/null  # warm-up
@@ -131,11 +156,19 @@ for server in reference beast; do
   done
   stop_server
 
-  start_server "$server"
-  idle_kib[$server]="$(vm_hwm_kib)"
-  run_load $((16 << 20)) 1 1 >/dev/null
-  peak_kib[$server]="$(vm_hwm_kib)"
-  stop_server
+  for compression in "${compressions[@]}"; do
+    if [[ "$compression" == none ]]; then
+      start_server "$server"
+      idle_kib[$server,$compression]="$(vm_hwm_kib)"
+      wire_bytes[$server,$compression]="$(echo_once)"
+    else
+      start_server "$server" deflate
+      idle_kib[$server,$compression]="$(vm_hwm_kib)"
+      wire_bytes[$server,$compression]="$(echo_once --deflate --payload text)"
+    fi
+    peak_kib[$server,$compression]="$(vm_hwm_kib)"
+    stop_server
+  done
 done
 
 echo
@@ -158,9 +191,18 @@ done
 echo "(msg/s ratio: reference/Beast, higher is better for the reference; CPU ratio:"
 echo " reference/Beast, lower is better for the reference)"
 echo
-echo "Peak RSS (VmHWM) of a fresh server echoing one 16 MiB message:"
-for server in reference beast; do
-  printf '%-10s %8.1f MiB (idle %.1f MiB)\n' "$server" \
-    "$(awk -v k="${peak_kib[$server]}" 'BEGIN { print k / 1024 }')" \
-    "$(awk -v k="${idle_kib[$server]}" 'BEGIN { print k / 1024 }')"
+echo "Peak RSS (VmHWM) of a fresh server echoing one 16 MiB message (none: pseudo-random bytes;"
+echo "permessage-deflate: repeated text; echo: bytes the echo took on the wire):"
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+for compression in "${compressions[@]}"; do
+  label=none
+  [[ "$compression" == none ]] || label=permessage-deflate
+  for server in reference beast; do
+    printf '%-10s %-18s %8s MiB (idle %s MiB, echo %s bytes)\n' "$server" "$label" \
+      "$(mib "${peak_kib[$server,$compression]}")" "$(mib "${idle_kib[$server,$compression]}")" \
+      "${wire_bytes[$server,$compression]}"
+  done
+  printf '%-10s %-18s %8s\n' ratio "" "$(awk -v a="${peak_kib[reference,$compression]}" \
+    -v b="${peak_kib[beast,$compression]}" 'BEGIN { printf "%.2f", a / b }')"
 done
+echo "(ratio: reference/Beast, at most 1.00 when the reference needs no more memory than Beast)"

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 #include <iostream>
+#include <utility>
 
 #include "wsspec/reference/asio/endpoint.hpp"
 #include "wsspec/reference/url.hpp"
@@ -73,8 +74,13 @@ net::awaitable<visit_result> visit(const ws_url& base, const std::string& path, 
   connection conn(std::move(config));
   co_await run_connection(std::move(socket), conn, [&](connection& c, event& e) {
     if (auto* m = std::get_if<message_event>(&e)) {
-      if (echo) c.send_message(m->op, m->data);
-      result.messages.push_back(std::move(*m));
+      // An echoed message is handed over to be sent from where it was received; only the
+      // messages of a visit that does not echo are kept for the caller.
+      if (echo) {
+        c.send_message(m->op, std::move(m->data));
+      } else {
+        result.messages.push_back(std::move(*m));
+      }
     }
   });
   co_return result;

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 #include <iostream>
+#include <utility>
 
 #include "wsspec/reference/asio/endpoint.hpp"
 
@@ -20,7 +21,8 @@ namespace {
 net::awaitable<void> serve(tcp::socket socket, connection_config config) {
   connection conn(std::move(config));
   co_await run_connection(std::move(socket), conn, [](connection& c, event& e) {
-    if (auto* m = std::get_if<message_event>(&e)) c.send_message(m->op, m->data);
+    // The message is handed over: its bytes are sent from where they were received.
+    if (auto* m = std::get_if<message_event>(&e)) c.send_message(m->op, std::move(m->data));
   });
 }
 

@@ -1,3 +1,4 @@
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -5,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "wsspec/reference/asio/endpoint.hpp"
@@ -35,6 +37,18 @@ net::awaitable<std::optional<std::pair<boost::system::error_code, std::size_t>>>
   co_return std::pair{ec, n};
 }
 
+// At most this many pieces of the connection's output go into one gather write.
+constexpr std::size_t max_pieces = 16;
+
+// The first pieces of what `conn` has to send, as Asio buffers (kept in `buffers`).
+std::span<const net::const_buffer> output_buffers(
+    const connection& conn, std::array<std::span<const std::uint8_t>, max_pieces>& pieces,
+    std::array<net::const_buffer, max_pieces>& buffers) {
+  const std::size_t n = conn.output_pieces(pieces);
+  for (std::size_t i = 0; i < n; ++i) buffers[i] = net::buffer(pieces[i].data(), pieces[i].size());
+  return {buffers.data(), n};
+}
+
 // Waits for the peer's FIN, discarding what it still sends, until `timeout`.
 net::awaitable<void> drain_until_eof(tcp::socket& socket, net::steady_timer& timer,
                                      std::span<std::uint8_t> buf,
@@ -59,14 +73,18 @@ net::awaitable<void> run_connection(tcp::socket socket, connection& conn, event_
     while (auto e = conn.next_event()) on_event(conn, *e);
   };
   bool transport_failed = false;
+  std::array<std::span<const std::uint8_t>, max_pieces> pieces;
+  std::array<net::const_buffer, max_pieces> buffers;
   socket.non_blocking(true, ignored);
   for (;;) {
-    while (!conn.output().empty()) {
-      const auto out = conn.output();
+    while (conn.output_size() > 0) {
+      // The pieces go out in one gather write: a large payload is written from the message
+      // itself, never copied next to its frame header.
+      const auto out = output_buffers(conn, pieces, buffers);
       // Most writes fit in the socket's send buffer: write once without waiting, and wait (with
       // a deadline) only for what is left.
       boost::system::error_code ec;
-      std::size_t written = socket.write_some(net::buffer(out.data(), out.size()), ec);
+      std::size_t written = socket.write_some(out, ec);
       if (ec == net::error::would_block || ec == net::error::try_again) {
         ec = {};
         written = 0;
@@ -76,22 +94,20 @@ net::awaitable<void> run_connection(tcp::socket socket, connection& conn, event_
         break;
       }
       conn.consume_output(written);
-      if (written == out.size()) continue;
-      const auto rest = conn.output();
+      if (written == net::buffer_size(out)) continue;
+      const auto rest = output_buffers(conn, pieces, buffers);
       written = 0;
       if (options.write_timeout.count() > 0) {
         timer.expires_after(options.write_timeout);
         auto r =
-            co_await (net::async_write(socket, net::buffer(rest.data(), rest.size()), use_tuple) ||
-                      timer.async_wait(use_tuple));
+            co_await (net::async_write(socket, rest, use_tuple) || timer.async_wait(use_tuple));
         if (r.index() == 1) {
           ec = net::error::timed_out;
         } else {
           std::tie(ec, written) = std::get<0>(r);
         }
       } else {
-        std::tie(ec, written) =
-            co_await net::async_write(socket, net::buffer(rest.data(), rest.size()), use_tuple);
+        std::tie(ec, written) = co_await net::async_write(socket, rest, use_tuple);
       }
       if (ec) {
         transport_failed = true;

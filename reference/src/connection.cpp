@@ -3,8 +3,10 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "wsspec/reference/close_code.hpp"
 #include "wsspec/reference/close_payload.hpp"
@@ -21,6 +23,15 @@ decoder_config make_decoder_config(const connection_config& c) {
   d.max_frame_size = c.max_frame_size;
   return d;
 }
+
+// A payload at least this large is held apart from out_ when the connection may keep it (and
+// every frame of it is that large): copying it costs more than one more piece to write.
+constexpr std::size_t apart_threshold = 16 * 1024;
+// More than the deflater's output grows by at a time, plus a sync flush's empty block.
+constexpr std::size_t deflate_room = 64 * 1024;
+// A buffer reused from message to message (out_, scratch_) keeps its capacity once emptied,
+// unless it grew past this for one large message: that memory is released.
+constexpr std::size_t keep_capacity = 1 << 20;
 
 std::span<const std::uint8_t> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
@@ -66,11 +77,71 @@ std::optional<event> connection::next_event() {
   return e;
 }
 
+std::span<const std::uint8_t> connection::output() {
+  if (!apart_.empty()) {
+    std::vector<std::uint8_t> all;
+    all.reserve(output_size());
+    std::array<std::span<const std::uint8_t>, 16> pieces;
+    for (;;) {
+      const std::size_t n = output_pieces(pieces);
+      if (n == 0) break;
+      std::size_t taken = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        all.insert(all.end(), pieces[i].begin(), pieces[i].end());
+        taken += pieces[i].size();
+      }
+      consume_output(taken);
+    }
+    out_ = std::move(all);
+    out_pos_ = 0;
+  }
+  return {out_.data() + out_pos_, out_.size() - out_pos_};
+}
+
+std::size_t connection::output_pieces(
+    std::span<std::span<const std::uint8_t>> pieces) const noexcept {
+  std::size_t n = 0;
+  std::size_t pos = out_pos_;
+  for (const apart_piece& a : apart_) {
+    if (a.at > pos) {
+      if (n == pieces.size()) return n;
+      pieces[n++] = std::span<const std::uint8_t>(out_).subspan(pos, a.at - pos);
+    }
+    if (n == pieces.size()) return n;
+    pieces[n++] = a.bytes;
+    pos = a.at;
+  }
+  if (out_.size() > pos && n < pieces.size())
+    pieces[n++] = std::span<const std::uint8_t>(out_).subspan(pos);
+  return n;
+}
+
+std::size_t connection::output_size() const noexcept {
+  std::size_t n = out_.size() - out_pos_;
+  for (const apart_piece& a : apart_) n += a.bytes.size();
+  return n;
+}
+
 void connection::consume_output(std::size_t n) noexcept {
-  out_pos_ += std::min(n, out_.size() - out_pos_);
-  if (out_pos_ == out_.size()) {
+  for (;;) {
+    const std::size_t end = apart_.empty() ? out_.size() : apart_.front().at;
+    const std::size_t from_out = std::min(n, end - out_pos_);
+    out_pos_ += from_out;
+    n -= from_out;
+    if (apart_.empty() || out_pos_ < end) break;
+    apart_piece& a = apart_.front();
+    const std::size_t from_apart = std::min(n, a.bytes.size());
+    a.bytes = a.bytes.subspan(from_apart);
+    n -= from_apart;
+    if (!a.bytes.empty()) break;
+    // The payload's memory goes as soon as its last byte was written.
+    if (a.last) payloads_.pop_front();
+    apart_.pop_front();
+  }
+  if (out_pos_ == out_.size() && apart_.empty()) {
     out_.clear();
     out_pos_ = 0;
+    if (out_.capacity() > keep_capacity) out_ = std::vector<std::uint8_t>();
   }
 }
 
@@ -331,24 +402,69 @@ bool connection::send_binary(std::span<const std::uint8_t> data) {
   return send_message(opcode::binary, data);
 }
 
-bool connection::send_message(opcode op, std::span<const std::uint8_t> data) {
+bool connection::may_send(opcode op) const noexcept {
   // RFC 6455 §5.5.1: no data frame after a Close frame (a lax endpoint sends on while it reads
   // on after the peer's Close).
   const bool lax_closing =
       state_ == connection_state::closing && !enforced(error::frame_after_close);
   if ((state_ != connection_state::open || close_sent_) && !lax_closing) return false;
-  if (op != opcode::text && op != opcode::binary) return false;
-  bool rsv1 = false;
+  return op == opcode::text || op == opcode::binary;
+}
+
+bool connection::send_message(opcode op, std::span<const std::uint8_t> data) {
+  if (!may_send(op)) return false;
   if (deflater_) {
-    scratch_.clear();
-    deflater_->compress(data, scratch_);
-    data = scratch_;
-    rsv1 = true;
+    send_compressed(op, data);
+  } else {
+    write_message(op, data, false);
   }
+  return true;
+}
+
+bool connection::send_message(opcode op, std::vector<std::uint8_t>&& data) {
+  if (!may_send(op)) return false;
+  // The message is the connection's now: a compressed one is released once compressed.
+  std::vector<std::uint8_t> message = std::move(data);
+  if (deflater_) {
+    send_compressed(op, message);
+  } else if (holds_apart(message.size())) {
+    write_message_apart(op, std::move(message), false);
+  } else {
+    write_message(op, message, false);
+  }
+  return true;
+}
+
+void connection::send_compressed(opcode op, std::span<const std::uint8_t> data) {
+  scratch_.clear();
+  // Room for the worst case (DEFLATE's bound for stored blocks, plus the deflater's last round
+  // of output space), so that the compressed message is never copied to a larger buffer while
+  // it grows: only the bytes written take memory.
+  const std::size_t n = data.size();
+  scratch_.reserve(n + (n >> 12) + (n >> 14) + (n >> 25) + deflate_room);
+  deflater_->compress(data, scratch_);
+  if (!holds_apart(scratch_.size())) {
+    write_message(op, scratch_, true);
+  } else if (scratch_.size() >= scratch_.capacity() / 2) {
+    // A large compressed message is sent from where it was compressed to.
+    write_message_apart(op, std::exchange(scratch_, {}), true);
+  } else {
+    // Most of that buffer is room the message did not need: it is sent from an exact copy.
+    write_message_apart(op, std::vector<std::uint8_t>(scratch_.begin(), scratch_.end()), true);
+  }
+  if (scratch_.capacity() > keep_capacity) scratch_ = std::vector<std::uint8_t>();
+}
+
+bool connection::holds_apart(std::size_t size) const noexcept {
+  const std::size_t piece = config_.fragment_size;
+  return size >= apart_threshold && (piece == 0 || piece >= apart_threshold);
+}
+
+void connection::write_message(opcode op, std::span<const std::uint8_t> data, bool rsv1) {
   const std::size_t piece = config_.fragment_size;
   if (piece == 0 || data.size() <= piece) {
     write_frame(op, data, true, rsv1);
-    return true;
+    return;
   }
   // RFC 7692 §6.1: only the first frame of a compressed message carries RSV1.
   std::size_t offset = 0;
@@ -360,7 +476,24 @@ bool connection::send_message(opcode op, std::span<const std::uint8_t> data) {
     offset += n;
     first = false;
   }
-  return true;
+}
+
+void connection::write_message_apart(opcode op, std::vector<std::uint8_t>&& data, bool rsv1) {
+  payloads_.push_back(std::move(data));
+  const std::span<std::uint8_t> payload(payloads_.back());
+  const std::size_t piece = config_.fragment_size == 0 ? payload.size() : config_.fragment_size;
+  // The same frames as write_message: RFC 7692 §6.1, RSV1 on the first frame only.
+  std::size_t offset = 0;
+  do {
+    const std::size_t n = std::min(piece, payload.size() - offset);
+    const bool last = offset + n == payload.size();
+    const frame_header h =
+        write_header(offset == 0 ? op : opcode::continuation, n, last, offset == 0 && rsv1);
+    const std::span<std::uint8_t> bytes = payload.subspan(offset, n);
+    if (h.masked) apply_mask(bytes, h.key);
+    apart_.push_back(apart_piece{out_.size(), bytes, last});
+    offset += n;
+  } while (offset < payload.size());
 }
 
 bool connection::send_ping(std::span<const std::uint8_t> data) {
@@ -408,13 +541,12 @@ mask_key connection::next_mask() {
   return k;
 }
 
-void connection::write_frame(opcode op, std::span<const std::uint8_t> payload, bool fin,
-                             bool rsv1) {
+frame_header connection::write_header(opcode op, std::size_t size, bool fin, bool rsv1) {
   frame_header h;
   h.fin = fin;
   h.rsv1 = rsv1;
   h.opcode = static_cast<std::uint8_t>(op);
-  h.length = payload.size();
+  h.length = size;
   // RFC 6455 §5.3: a client masks every frame it sends; a server masks none.
   if (config_.self == role::client) {
     h.masked = true;
@@ -423,6 +555,12 @@ void connection::write_frame(opcode op, std::span<const std::uint8_t> payload, b
   std::uint8_t head[max_header_size];
   const std::size_t head_size = encode_header(h, head);
   out_.insert(out_.end(), head, head + head_size);
+  return h;
+}
+
+void connection::write_frame(opcode op, std::span<const std::uint8_t> payload, bool fin,
+                             bool rsv1) {
+  const frame_header h = write_header(op, payload.size(), fin, rsv1);
   const std::size_t at = out_.size();
   out_.insert(out_.end(), payload.begin(), payload.end());
   if (h.masked && !payload.empty())

@@ -40,6 +40,7 @@ std::optional<error> message_assembler::on_header(const frame_header& h) {
     utf8_.reset();
     compressed_ = h.rsv1 && inflater_ != nullptr;
   }
+  frame_end_ = message_.size() + h.length;
   wire_size_ += h.length;
   // Room for the frame's payload, so that a message arriving in pieces is not copied again and
   // again; bounded, as nothing is allocated for bytes that have not arrived (a declared length is
@@ -57,6 +58,16 @@ std::optional<error> message_assembler::on_header(const frame_header& h) {
   return std::nullopt;
 }
 
+void message_assembler::grow(std::size_t needed) {
+  if (needed <= message_.capacity()) return;
+  // Geometric growth copies a message arriving in many pieces a bounded number of times. Near
+  // the end of the frame the buffer grows to exactly the frame's end, for it to be the last
+  // copy: one more doubling would hold the whole message twice while it copies.
+  std::uint64_t want = std::max<std::uint64_t>(needed, 2 * std::uint64_t{message_.capacity()});
+  if (frame_end_ >= needed && frame_end_ <= 2 * want) want = frame_end_;
+  message_.reserve(static_cast<std::size_t>(want));
+}
+
 std::optional<error> message_assembler::append(std::span<const std::uint8_t> bytes, bool last) {
   const std::size_t before = message_.size();
   if (compressed_) {
@@ -68,6 +79,7 @@ std::optional<error> message_assembler::append(std::span<const std::uint8_t> byt
         e && (*e != error::inflate_failed || enforced(error::inflate_failed)))
       return e;
   } else {
+    grow(message_.size() + bytes.size());
     message_.insert(message_.end(), bytes.begin(), bytes.end());
   }
   if (message_op_ == opcode::text && config_.validate_utf8) {

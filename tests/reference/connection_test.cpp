@@ -873,13 +873,209 @@ TEST(Messages, OnlyTextAndBinaryCanBeSentAsMessages) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// permessage-deflate (RFC 7692)
+// Output: payloads held apart from their frame headers, and messages handed over
 
+// A client that offers permessage-deflate.
 connection_config deflate_client(deflate_offer offer = {}) {
   connection_config c = client_config();
   c.offer_deflate = offer;
   return c;
 }
+
+// Bytes that deflate cannot shrink: a compressed message of them is as large as they are.
+bytes scrambled(std::size_t n, std::uint32_t seed) {
+  bytes v(n);
+  for (auto& b : v) {
+    seed = seed * 1103515245u + 12345u;
+    b = static_cast<std::uint8_t>(seed >> 16);
+  }
+  return v;
+}
+
+// Everything `c` has to send, read through output_pieces with room for `room` pieces and
+// consumed `step` bytes at a time.
+bytes take_pieces(connection& c, std::size_t room, std::size_t step) {
+  bytes out;
+  const std::size_t waiting = c.output_size();
+  std::vector<std::span<const std::uint8_t>> pieces(room);
+  for (;;) {
+    const std::size_t n = c.output_pieces(pieces);
+    if (n == 0) break;
+    std::size_t taken = 0;
+    for (std::size_t i = 0; i < n && taken < step; ++i) {
+      EXPECT_FALSE(pieces[i].empty()) << "piece " << i;
+      const std::size_t k = std::min(step - taken, pieces[i].size());
+      out.insert(out.end(), pieces[i].begin(), pieces[i].begin() + static_cast<std::ptrdiff_t>(k));
+      taken += k;
+    }
+    c.consume_output(taken);
+  }
+  EXPECT_EQ(out.size(), waiting);
+  EXPECT_EQ(c.output_size(), 0u);
+  EXPECT_TRUE(c.output().empty());
+  return out;
+}
+
+// A server sends a handed-over payload from the buffer it came in: the frame header is one
+// piece, the payload the next, at the same address.
+TEST(Output, HandedOverPayloadIsSentFromItsOwnBuffer) {
+  auto e = open_pair();
+  bytes payload = repetitive(100000);
+  const std::uint8_t* const where = payload.data();
+  ASSERT_TRUE(e->server.send_message(opcode::binary, std::move(payload)));
+  EXPECT_TRUE(payload.empty());
+  EXPECT_EQ(e->server.output_size(), 10u + 100000u);
+  std::array<std::span<const std::uint8_t>, 4> pieces;
+  ASSERT_EQ(e->server.output_pieces(pieces), 2u);
+  EXPECT_EQ(pieces[0].size(), 10u);  // RFC 6455 §5.2: 2 bytes, then a 64-bit length
+  EXPECT_EQ(pieces[1].data(), where);
+  EXPECT_EQ(pieces[1].size(), 100000u);
+  // Room for one piece: the header alone.
+  EXPECT_EQ(e->server.output_pieces(std::span(pieces).first(1)), 1u);
+  EXPECT_EQ(pieces[0].size(), 10u);
+  const auto got = decode(take(e->server), role::client);
+  ASSERT_EQ(got.err, std::nullopt);
+  ASSERT_EQ(got.frames.size(), 1u);
+  EXPECT_EQ(got.frames[0].header.opcode, op_binary);
+  EXPECT_EQ(got.frames[0].payload, repetitive(100000));
+}
+
+// Handing a message over changes where its bytes are sent from, never which bytes are sent:
+// the same frames, the same masks, the same compressed data as sending a copy, whichever way
+// the output is read.
+TEST(Output, HandedOverMessagesGoOutAsCopiesWould) {
+  const std::vector<message_event> messages{{opcode::binary, {}},
+                                            {opcode::text, to_bytes("short")},
+                                            {opcode::text, repetitive(16383)},
+                                            {opcode::binary, scrambled(16384, 1)},
+                                            {opcode::text, repetitive(70000)},
+                                            {opcode::binary, scrambled(70000, 2)},
+                                            {opcode::binary, scrambled(200000, 3)}};
+  for (const role sender : {role::client, role::server}) {
+    for (const bool deflate : {false, true}) {
+      for (const std::size_t fragment :
+           {std::size_t{0}, std::size_t{16384}, std::size_t{20000}, std::size_t{10}}) {
+        SCOPED_TRACE(testing::Message()
+                     << (sender == role::client ? "client" : "server")
+                     << (deflate ? " deflate" : "") << " fragment_size " << fragment);
+        // A fresh pair that sent the messages, copied or handed over, with a ping in between.
+        auto sent = [&](bool hand_over) {
+          connection_config c = deflate ? deflate_client() : client_config();
+          connection_config s = server_config();
+          (sender == role::client ? c : s).fragment_size = fragment;
+          auto e = open_pair(c, s);
+          for (std::size_t i = 0; i < messages.size(); ++i) {
+            const message_event& m = messages[i];
+            const bool ok = hand_over ? side(*e, sender).send_message(m.op, bytes(m.data))
+                                      : side(*e, sender).send_message(m.op, m.data);
+            EXPECT_TRUE(ok) << "message " << i;
+            // A control frame between the messages goes out in its place.
+            if (i == 3) {
+              EXPECT_TRUE(side(*e, sender).send_ping(to_bytes("between")));
+            }
+          }
+          return e;
+        };
+        auto copies = sent(false);
+        const bytes expected = take(side(*copies, sender));
+        EXPECT_EQ(take(side(*sent(true), sender)), expected) << "read through output()";
+        for (const auto& [room, step] :
+             {std::pair<std::size_t, std::size_t>{16, std::numeric_limits<std::size_t>::max()},
+              {1, 7},
+              {3, 5000}}) {
+          SCOPED_TRACE(testing::Message() << "room " << room << " step " << step);
+          EXPECT_EQ(take_pieces(side(*sent(true), sender), room, step), expected);
+        }
+        // And the peer reads the messages back.
+        const auto received =
+            all_of<message_event>(deliver(side(*copies, peer_of(sender)), expected));
+        ASSERT_EQ(received.size(), messages.size());
+        for (std::size_t i = 0; i < messages.size(); ++i) {
+          EXPECT_EQ(received[i].op, messages[i].op) << "message " << i;
+          EXPECT_EQ(received[i].data, messages[i].data) << "message " << i;
+        }
+      }
+    }
+  }
+}
+
+// output() returns everything in one span, gathering a payload held apart; reading part of it
+// leaves the rest.
+TEST(Output, OutputGathersPayloadsHeldApart) {
+  auto e = open_pair();
+  ASSERT_TRUE(e->server.send_text("first"));
+  ASSERT_TRUE(e->server.send_message(opcode::binary, scrambled(50000, 4)));
+  ASSERT_TRUE(e->server.send_text("last"));
+  std::array<std::span<const std::uint8_t>, 8> pieces;
+  EXPECT_EQ(e->server.output_pieces(pieces), 3u);
+  const std::size_t total = e->server.output_size();
+  const auto all = e->server.output();
+  EXPECT_EQ(all.size(), total);
+  EXPECT_EQ(e->server.output_pieces(pieces), 1u);
+  e->server.consume_output(100);
+  EXPECT_EQ(e->server.output_size(), total - 100);
+  const bytes rest = take(e->server);
+  EXPECT_EQ(rest.size(), total - 100);
+  // Everything written: new messages start from an empty output.
+  ASSERT_TRUE(e->server.send_message(opcode::binary, scrambled(30000, 5)));
+  const auto got = decode(take(e->server), role::client);
+  ASSERT_EQ(got.err, std::nullopt);
+  ASSERT_EQ(got.frames.size(), 1u);
+  EXPECT_EQ(got.frames[0].payload, scrambled(30000, 5));
+}
+
+// Consuming more than is waiting consumes everything, held-apart payloads included.
+TEST(Output, ConsumingMoreThanIsWaitingTakesEverything) {
+  auto e = open_pair();
+  ASSERT_TRUE(e->server.send_message(opcode::binary, scrambled(40000, 6)));
+  ASSERT_TRUE(e->server.send_message(opcode::binary, scrambled(40000, 7)));
+  ASSERT_TRUE(e->server.send_ping(to_bytes("p")));
+  e->server.consume_output(std::numeric_limits<std::size_t>::max());
+  EXPECT_EQ(e->server.output_size(), 0u);
+  std::array<std::span<const std::uint8_t>, 4> pieces;
+  EXPECT_EQ(e->server.output_pieces(pieces), 0u);
+  EXPECT_TRUE(e->server.output().empty());
+  ASSERT_TRUE(e->server.send_text("after"));
+  const auto got = decode(take(e->server), role::client);
+  ASSERT_EQ(got.frames.size(), 1u);
+  EXPECT_EQ(to_text(got.frames[0].payload), "after");
+}
+
+// RFC 7692: a large compressed message is sent from where it was compressed to, apart from its
+// header, and decompresses to the message.
+TEST(Output, LargeCompressedMessageIsHeldApart) {
+  auto e = open_pair(deflate_client());
+  const bytes message = scrambled(100000, 8);
+  ASSERT_TRUE(e->server.send_binary(message));
+  std::array<std::span<const std::uint8_t>, 4> pieces;
+  ASSERT_EQ(e->server.output_pieces(pieces), 2u);
+  EXPECT_GE(pieces[1].size(), message.size());
+  const bytes wire = take(e->server);
+  const auto got = decode(wire, role::client, 0x4);
+  ASSERT_EQ(got.err, std::nullopt);
+  ASSERT_EQ(got.frames.size(), 1u);
+  EXPECT_TRUE(got.frames[0].header.rsv1);
+  const auto messages = all_of<message_event>(deliver(e->client, wire));
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].data, message);
+}
+
+// A message that cannot be sent is not taken: the caller keeps its bytes.
+TEST(Output, RefusedMessageIsLeftWithTheCaller) {
+  auto e = open_pair();
+  bytes ping = repetitive(50000);
+  EXPECT_FALSE(e->server.send_message(opcode::ping, std::move(ping)));
+  EXPECT_EQ(ping, repetitive(50000));
+  ASSERT_TRUE(e->server.close(1000));
+  take(e->server);
+  bytes late = repetitive(50000);
+  EXPECT_FALSE(e->server.send_message(opcode::binary, std::move(late)));
+  EXPECT_EQ(late, repetitive(50000));
+  EXPECT_EQ(e->server.output_size(), 0u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// permessage-deflate (RFC 7692)
 
 TEST(Deflate, NegotiatedAndUsedBothWays) {
   auto e = std::make_unique<endpoints>(deflate_client(), server_config());

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -130,6 +131,37 @@ TEST(MessageAssembler, EmptyMessages) {
     EXPECT_EQ(a.ready(), assembled::message);
     EXPECT_TRUE(a.message().empty());
   }
+}
+
+// A message arriving in many pieces ends in a buffer of exactly the size its frame declares: the
+// buffer never grows one step past it, a step that would hold the message twice while copying.
+TEST(MessageAssembler, OneFrameMessageEndsInABufferOfItsSize) {
+  for (const std::size_t size :
+       {std::size_t{3} << 20, (std::size_t{5} << 20) + 12345, std::size_t{16} << 20}) {
+    SCOPED_TRACE(size);
+    bytes payload(size);
+    for (std::size_t i = 0; i < size; ++i) payload[i] = static_cast<std::uint8_t>(i * 7 + i / 977);
+    message_assembler a;
+    // Pieces as a 64 KiB read leaves them after a frame header.
+    ASSERT_EQ(feed(a, opcode::binary, true, payload, false, 65536 - 14), std::nullopt);
+    ASSERT_EQ(a.ready(), assembled::message);
+    EXPECT_EQ(a.message(), payload);
+    EXPECT_EQ(a.message().capacity(), size);
+  }
+}
+
+// A declared length is only a claim: room grows with the bytes that arrived, not with the claim.
+TEST(MessageAssembler, RoomFollowsWhatArrivedNotTheDeclaredLength) {
+  message_assembler a;
+  ASSERT_EQ(a.on_header(header(opcode::binary, true, std::uint64_t{1} << 30)), std::nullopt);
+  const bytes piece(10000, 0x5a);
+  std::size_t arrived = 0;
+  while (arrived < (std::size_t{3} << 20)) {
+    ASSERT_EQ(a.on_payload(piece, false), std::nullopt);
+    arrived += piece.size();
+    EXPECT_LE(a.message().capacity(), std::max(2 * arrived, std::size_t{1} << 20)) << arrived;
+  }
+  EXPECT_EQ(a.message().size(), arrived);
 }
 
 // RFC 6455 §5.4: a continuation frame continues a message that was started.

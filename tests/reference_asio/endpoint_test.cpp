@@ -128,10 +128,12 @@ connection_config client_config(std::uint16_t port, bool deflate, std::size_t fr
   return c;
 }
 
-// Connects, sends `to_send` once open, closes with 1000 once as many messages came back, and
-// runs until run_connection returns or `limit` passed.
+// Connects, sends `to_send` once open (handing each message's bytes over to the connection when
+// `hand_over`), closes with 1000 once as many messages came back, and runs until run_connection
+// returns or `limit` passed.
 client_run run_client(std::uint16_t port, connection_config config,
-                      std::vector<message_event> to_send, std::chrono::milliseconds limit = bound) {
+                      std::vector<message_event> to_send, std::chrono::milliseconds limit = bound,
+                      bool hand_over = false) {
   client_run r;
   connection conn(std::move(config));
   net::io_context ioc(1);
@@ -145,7 +147,13 @@ client_run run_client(std::uint16_t port, connection_config config,
   auto on_event = [&](connection& c, event& e) {
     if (auto* o = std::get_if<open_event>(&e)) {
       r.open = *o;
-      for (const auto& m : to_send) EXPECT_TRUE(c.send_message(m.op, m.data));
+      for (const auto& m : to_send) {
+        if (hand_over) {
+          EXPECT_TRUE(c.send_message(m.op, bytes(m.data)));
+        } else {
+          EXPECT_TRUE(c.send_message(m.op, m.data));
+        }
+      }
       if (to_send.empty()) c.close(1000);
     } else if (auto* f = std::get_if<handshake_failed_event>(&e)) {
       r.handshake_failed = *f;
@@ -338,6 +346,26 @@ TEST_P(Echo, SeveralClientsAtOnce) {
   for (int i = 0; i < clients; ++i) {
     SCOPED_TRACE(i);
     expect_echoed_and_closed(runs[i].get(), sent[i]);
+  }
+}
+
+// Many messages queued at once, large ones handed over: more pieces than one gather write takes,
+// and more bytes than the socket buffers hold, so writes are partial and resume mid-piece.
+TEST_P(Echo, HandedOverMessagesQueuedAtOnce) {
+  const bool deflate = GetParam();
+  server_thread server;
+  std::vector<message_event> sent;
+  for (std::uint32_t i = 0; i < 40; ++i) {
+    sent.push_back(message_event{opcode::binary, pseudo_random(20000 + i, i)});
+    sent.push_back(message_event{opcode::text, to_bytes("small " + std::to_string(i))});
+  }
+  sent.push_back(message_event{opcode::binary, pseudo_random(3 << 20, 41)});
+  sent.push_back(message_event{opcode::text, to_bytes(random_letters(3 << 20, 42))});
+  for (const std::size_t fragment : {std::size_t{0}, std::size_t{16384}}) {
+    SCOPED_TRACE(fragment);
+    const auto r = run_client(server.port(), client_config(server.port(), deflate, fragment), sent,
+                              bound, true);
+    expect_echoed_and_closed(r, sent);
   }
 }
 

@@ -70,10 +70,19 @@ class connection {
   // The next event, or nullopt when there is none.
   std::optional<event> next_event();
 
-  // Bytes waiting to be written to the peer.
-  std::span<const std::uint8_t> output() const noexcept {
-    return {out_.data() + out_pos_, out_.size() - out_pos_};
-  }
+  // Bytes waiting to be written to the peer, in one span. A payload held apart (see
+  // output_pieces) is first copied next to the bytes around it, so a transport that can gather
+  // should use output_pieces instead.
+  std::span<const std::uint8_t> output();
+  // The bytes waiting to be written, in order, as at most pieces.size() spans; returns how many
+  // it filled (0: nothing to write). A large message payload is held apart from the frame headers
+  // around it instead of being copied next to them, so one message can take several pieces. The
+  // spans stay valid until the next call of any non-const member.
+  std::size_t output_pieces(std::span<std::span<const std::uint8_t>> pieces) const noexcept;
+  // How many bytes are waiting to be written, over all pieces.
+  std::size_t output_size() const noexcept;
+  // The first n bytes waiting (more than are waiting: all of them) were written. A payload held
+  // apart is released once it is written.
   void consume_output(std::size_t n) noexcept;
   // True once nothing more will be sent: the transport should be shut down after output() is
   // flushed. A server closes TCP first (RFC 6455 §7.1.1); a client waits for the server to do
@@ -88,6 +97,10 @@ class connection {
   bool send_text(std::string_view text);
   bool send_binary(std::span<const std::uint8_t> data);
   bool send_message(opcode op, std::span<const std::uint8_t> data);
+  // The same for a message the connection may keep: a large payload is written from `data`'s own
+  // buffer (masked in place by a client) instead of a copy, and released once written. `data` is
+  // left empty, unless the message is refused (false): then it is left as it was.
+  bool send_message(opcode op, std::vector<std::uint8_t>&& data);
   // Control frames carry at most 125 bytes (RFC 6455 §5.5); longer payloads are refused.
   bool send_ping(std::span<const std::uint8_t> data = {});
   bool send_pong(std::span<const std::uint8_t> data = {});
@@ -113,6 +126,17 @@ class connection {
   void on_control(opcode op, const std::vector<std::uint8_t>& payload);
   void fail(error e);
   void finish(std::uint16_t code, std::string reason, bool clean, std::optional<error> failure);
+  bool may_send(opcode op) const noexcept;
+  // Compresses `data` and queues it; `data` is not needed after this returns.
+  void send_compressed(opcode op, std::span<const std::uint8_t> data);
+  // Whether a payload of `size` bytes is held apart rather than copied into out_.
+  bool holds_apart(std::size_t size) const noexcept;
+  // Queues a message split as fragment_size says, its payload copied into out_.
+  void write_message(opcode op, std::span<const std::uint8_t> data, bool rsv1);
+  // Queues a message split as fragment_size says, its payload held apart in `data`.
+  void write_message_apart(opcode op, std::vector<std::uint8_t>&& data, bool rsv1);
+  // Appends a frame header for `size` payload bytes to out_; returns it (with its mask key).
+  frame_header write_header(opcode op, std::size_t size, bool fin, bool rsv1);
   void write_frame(opcode op, std::span<const std::uint8_t> payload, bool fin, bool rsv1);
   mask_key next_mask();
   void enter_open(std::optional<deflate_params> params);
@@ -129,8 +153,17 @@ class connection {
   // Input after a complete data message, read once the application took the events so far.
   std::vector<std::uint8_t> held_;
   std::size_t held_pos_ = 0;
+  // The bytes to send: frame headers and small payloads in out_, from out_pos_ on; each payload
+  // held apart goes between out_'s bytes before `at` and those after it.
+  struct apart_piece {
+    std::size_t at = 0;                   // an index into out_
+    std::span<const std::uint8_t> bytes;  // what is left to send, inside one of payloads_
+    bool last = false;  // the payload's last piece: payloads_.front() is released after it
+  };
   std::vector<std::uint8_t> out_;
   std::size_t out_pos_ = 0;
+  std::deque<apart_piece> apart_;
+  std::deque<std::vector<std::uint8_t>> payloads_;
   std::vector<std::uint8_t> scratch_;
   std::string key_;
   bool close_sent_ = false;

@@ -51,6 +51,8 @@ class message_assembler {
 
  private:
   std::optional<error> append(std::span<const std::uint8_t> bytes, bool last);
+  // Makes room for `needed` bytes of an uncompressed message.
+  void grow(std::size_t needed);
 
   assembler_config config_;
   inflater* inflater_ = nullptr;
@@ -65,6 +67,8 @@ class message_assembler {
   std::vector<std::uint8_t> message_;
   std::vector<std::uint8_t> control_;
   std::uint64_t wire_size_ = 0;
+  // The message's size once the current data frame's payload arrived, as its header declares.
+  std::uint64_t frame_end_ = 0;
   assembled ready_ = assembled::nothing;
 };
 
