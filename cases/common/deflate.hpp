@@ -48,11 +48,12 @@ inline ref::deflate_server_policy decline_policy() {
   return p;
 }
 
-// How many messages a corpus stream sends: Autobahn's 1000 where that is at most 1 MiB, else as
-// many as make 1 MiB, and at least 8, so that every message size still runs on a window its
-// predecessors filled, in seconds rather than minutes.
+// How many messages a corpus stream sends: Autobahn's 1000 where that is at most 256 KiB, else as
+// many as make 256 KiB, and at least 8, so that every message size still runs on a window its
+// predecessors filled (32 KiB at most, RFC 7692 §7.2.1), in seconds rather than minutes.
 constexpr std::size_t stream_count(std::size_t units) {
-  return std::clamp<std::size_t>((std::size_t{1} << 20) / std::max<std::size_t>(units, 1), 8, 1000);
+  return std::clamp<std::size_t>((std::size_t{256} << 10) / std::max<std::size_t>(units, 1), 8,
+                                 1000);
 }
 
 // Autobahn's message sizes (units per message) and automatic fragment sizes, case index 1-18.
@@ -90,8 +91,9 @@ inline std::string stream_description(const message_stream& s) {
 
 inline constexpr const char* stream_note =
     "Autobahn sends 1000 messages of every size (up to 128 MiB per case, which is why its "
-    "compression cases take minutes); wsspec sends 1000 up to 1 KiB and then as many as make "
-    "1 MiB (at least 8), so each message still runs on a window earlier ones filled. Each echo "
+    "compression cases take minutes); wsspec sends 1000 up to 256 bytes and then as many as "
+    "make 256 KiB (at least 8), so each message still runs on a window earlier ones filled. Each "
+    "echo "
     "is compared exactly as it arrives, as Autobahn compares SHA-1s.";
 
 inline constexpr const char* unimplemented_note =

@@ -27,10 +27,13 @@ json load(const std::string& path) {
 // The reference testee client offers permessage-deflate, as `wsspec echo-client` does by default.
 const std::string reference_client = std::string(WSSPEC_BINARY) + " echo-client {url}";
 
+// Autobahn 12.x and 13.x, long streams of messages, pass against the reference client in process
+// (tests/cases) and against the peers' clients (tests/integration); here the rest of the catalogue
+// runs over loopback, the other RFC 7692 cases included.
 TEST(TestClient, TheReferenceClientPassesTheWholeClientCatalogue) {
   temp_dir dir;
   const auto o = wsspec({"test-client", "--listen", "127.0.0.1:0", "--exec", reference_client,
-                         "--out", dir / "out", "-q"});
+                         "--exclude", "12.*", "--exclude", "13.*", "--out", dir / "out", "-q"});
   EXPECT_EQ(o.code, 0) << o.out << o.err;
   const auto doc = load(dir / "out/results.json");
   ASSERT_EQ(doc["agents"].size(), 1u);
@@ -42,8 +45,8 @@ TEST(TestClient, TheReferenceClientPassesTheWholeClientCatalogue) {
     const std::string b = r["behavior"];
     EXPECT_TRUE(b == "OK" || b == "INFORMATIONAL") << r["id"] << ": " << b;
   }
-  // The compression cases ran (Autobahn 12.x and 13.x): none is UNIMPLEMENTED.
-  EXPECT_GT(a["results"].size(), 600u);
+  // The RFC 7692 cases ran: none is UNIMPLEMENTED.
+  EXPECT_GT(a["results"].size(), 440u);
   // Autobahn's index.json names the agent and its cases by their Autobahn numbers.
   const auto index = load(dir / "out/index.json");
   EXPECT_TRUE(index.contains("wsspec-reference"));
