@@ -268,7 +268,7 @@ constexpr std::u8string_view kStreets[] = {
 };
 
 // 4-byte emoji, and two 3-byte symbols.
-constexpr std::u8string_view kEmoji[] = {u8"🎉", u8"🚀", u8"😀", u8"👍", u8"🌍",
+constexpr std::u8string_view kEmoji[] = {u8"🎉", u8"🚀",    u8"😀", u8"👍", u8"🌍",
                                          u8"🔥", u8"🙂", u8"📦", u8"✨", u8"☕"};
 
 constexpr std::string_view kTags[] = {

@@ -145,9 +145,13 @@ const fault_def table[] = {
     {"unmasked-frames", "sends its frames unmasked",
      [](behaviour& b) { rewrite_frames(b, [](frame& f) { f.header.masked = false; }); }},
     {"constant-mask-key", "masks every frame with the same key",
-     [](behaviour& b) { fixed_mask_key(b, {0x37, 0xfa, 0x21, 0x3d}); }},
+     [](behaviour& b) {
+       fixed_mask_key(b, {0x37, 0xfa, 0x21, 0x3d});
+     }},
     {"zero-mask-key", "masks every frame with the key 00 00 00 00",
-     [](behaviour& b) { fixed_mask_key(b, {0, 0, 0, 0}); }},
+     [](behaviour& b) {
+       fixed_mask_key(b, {0, 0, 0, 0});
+     }},
     {"counter-mask-key", "takes each mask key from a counter",
      [](behaviour& b) {
        mask_keys(b, [n = std::uint32_t{0x1000}]() mutable {

@@ -172,8 +172,9 @@ TEST(CaseJson, BadResponseValuesAreRejectedWithAReason) {
   EXPECT_NE(e.find("reason must not hold CR or LF"), std::string::npos) << e;
   e = error_of_client_case([&](json& j) { response(j)["extra_headers"] = json{{"X"}}; });
   EXPECT_NE(e.find("[name, value] pairs"), std::string::npos) << e;
-  e = error_of_client_case(
-      [&](json& j) { response(j)["extra_headers"] = json::array({json::array({"X Y", "1"})}); });
+  e = error_of_client_case([&](json& j) {
+    response(j)["extra_headers"] = json::array({json::array({"X Y", "1"})});
+  });
   EXPECT_NE(e.find("\"X Y\" is not a field name"), std::string::npos) << e;
   e = error_of_client_case([&](json& j) { response(j)["omit_headers"] = {"Sec-WebSocket-Key"}; });
   EXPECT_NE(e.find("omit_headers names \"Sec-WebSocket-Key\""), std::string::npos) << e;
