@@ -8,6 +8,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "wsspec/harness/plan.hpp"
+
 namespace wsspec::harness {
 
 namespace {
@@ -87,9 +89,7 @@ std::vector<std::string> catalogue::validate() const {
       problems.push_back(who +
                          ": a response to send is for clients only, but the case applies "
                          "to servers");
-    const bool streams = std::any_of(c.steps.begin(), c.steps.end(), [](const step& s) {
-      return std::holds_alternative<message_stream>(s);
-    });
+    const bool streams = streams_messages(c);
     if (c.expect.outcomes.empty() && !c.expect.handshake && !c.expect.echo_streams)
       problems.push_back(who + ": no acceptable outcome");
     if (c.expect.echo_streams && !streams)

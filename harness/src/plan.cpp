@@ -26,6 +26,11 @@ case_ending plan_ending(const case_def& c) {
   return e;
 }
 
+bool streams_messages(const case_def& c) {
+  return std::any_of(c.steps.begin(), c.steps.end(),
+                     [](const step& s) { return std::holds_alternative<message_stream>(s); });
+}
+
 bool deflate_unavailable(const case_def& c, const transcript& t) {
   if (!c.expect.requires_deflate) return false;
   if (t.target == ref::role::client && c.handshake.response.extensions) return !t.deflate_offered;

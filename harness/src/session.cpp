@@ -61,12 +61,6 @@ std::string render(const ref::http_head& h) {
   return s + "\r\n";
 }
 
-// A case that sends a stream of many messages logs only its start, as a performance case does.
-bool streams_messages(const case_def& c) {
-  return std::any_of(c.steps.begin(), c.steps.end(),
-                     [](const step& s) { return std::holds_alternative<message_stream>(s); });
-}
-
 class runner_state {
  public:
   runner_state(const case_def& c, transport& t, const session_config& cfg, transcript& out,
@@ -75,6 +69,7 @@ class runner_state {
         t_(t),
         cfg_(cfg),
         tr_(out),
+        // A case of many alike messages logs only its start, as a performance case does.
         rec_(out, c.performance || streams_messages(c) ? performance_limits() : recorder_limits{}),
         self_(ref::peer_of(cfg.target)),
         observer_(rec_, self_, cfg.max_message_size),

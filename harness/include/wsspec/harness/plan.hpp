@@ -28,6 +28,9 @@ struct case_ending {
 
 case_ending plan_ending(const case_def& c);
 
+// The case sends message streams (message_stream steps).
+bool streams_messages(const case_def& c);
+
 // A case about permessage-deflate that cannot run (UNIMPLEMENTED): it was not agreed or, where
 // wsspec answers a client with a Sec-WebSocket-Extensions field written by hand, the client
 // offered no permessage-deflate.
