@@ -4,7 +4,7 @@
 # them with $LIB_FUZZING_ENGINE, and installs into $OUT each target, its dictionary
 # ($OUT/<target>.dict) and its seed corpus ($OUT/<target>_seed_corpus.zip, the committed seeds).
 #
-# No CMake and no Boost: the reference core needs only zlib and OpenSSL's libcrypto, linked
+# No CMake and no Boost: the reference core needs only zlib, linked
 # statically so that the binaries run on the fuzzing runners. case_file_fuzz also needs the
 # harness's case-file sources and nlohmann-json's headers; it is skipped when those are missing.
 #
@@ -23,7 +23,7 @@ work=${WORK:-/tmp}/wsspec-build
 mkdir -p "$work" "$OUT"
 
 compile_flags="$CXXFLAGS -std=c++20 -I$src/reference/include -I$src/harness/include -I$src/fuzz"
-libs="-Wl,-Bstatic -lcrypto -lz -Wl,-Bdynamic -ldl -pthread"
+libs="-Wl,-Bstatic -lz -Wl,-Bdynamic -ldl -pthread"
 
 objects=()
 for f in "$src"/reference/src/*.cpp; do
@@ -56,7 +56,8 @@ done
 # The case-file loader: case_json.cpp and what it uses of the harness (no Asio).
 if echo '#include <nlohmann/json.hpp>' | $CXX $compile_flags -x c++ -fsyntax-only - 2>/dev/null; then
   $CXX $compile_flags "$src/fuzz/case_file_fuzz.cpp" "$src/harness/src/case_json.cpp" \
-    "$src/harness/src/case.cpp" "$src/harness/src/wire_frame.cpp" -o "$OUT/case_file_fuzz" \
+    "$src/harness/src/case.cpp" "$src/harness/src/corpus.cpp" "$src/harness/src/wire_frame.cpp" \
+    -o "$OUT/case_file_fuzz" \
     $LIB_FUZZING_ENGINE "$work/libwsspec_reference.a" $libs
   install_extras case_file_fuzz
 else

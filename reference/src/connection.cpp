@@ -1,7 +1,5 @@
 #include "wsspec/reference/connection.hpp"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -11,6 +9,7 @@
 #include "wsspec/reference/close_code.hpp"
 #include "wsspec/reference/close_payload.hpp"
 #include "wsspec/reference/enforcement.hpp"
+#include "wsspec/reference/entropy.hpp"
 #include "wsspec/reference/frame_encoder.hpp"
 #include "wsspec/reference/mask.hpp"
 
@@ -53,8 +52,7 @@ connection::connection(connection_config config)
   if (config_.self == role::client) {
     client_request& req = config_.request;
     if (!config_.fixed_nonce) {
-      if (RAND_bytes(req.nonce.data(), static_cast<int>(req.nonce.size())) != 1)
-        throw std::runtime_error("no random bytes for the handshake nonce");
+      fill_random(req.nonce);
     }
     key_ = key_for_nonce(req.nonce);
     if (config_.offer_deflate) req.extensions.push_back(to_extension(*config_.offer_deflate));
@@ -531,8 +529,7 @@ mask_key connection::next_mask() {
   if (config_.mask_source) return config_.mask_source();
   if (random_pos_ + 4 > random_pool_.size()) {
     random_pool_.resize(4096);
-    if (RAND_bytes(random_pool_.data(), static_cast<int>(random_pool_.size())) != 1)
-      throw std::runtime_error("no random bytes for mask keys");
+    fill_random(random_pool_);
     random_pos_ = 0;
   }
   mask_key k;

@@ -1,10 +1,9 @@
 #include "wsspec/reference/handshake.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 
 #include "wsspec/reference/enforcement.hpp"
+#include "wsspec/reference/sha1.hpp"
 
 namespace wsspec::ref {
 namespace {
@@ -112,12 +111,10 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
 std::string accept_for_key(std::string_view key) {
   std::string input(key);
   input += accept_guid;
-  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
   // RFC 6455 §4.2.2: the accept value is the base64 of the SHA-1 of key + GUID.
-  if (EVP_Digest(input.data(), input.size(), digest.data(), &length, EVP_sha1(), nullptr) != 1)
-    return {};
-  return base64_encode(std::span<const std::uint8_t>(digest.data(), length));
+  const sha1_digest digest = sha1(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(input.data()), input.size()));
+  return base64_encode(digest);
 }
 
 std::string key_for_nonce(const std::array<std::uint8_t, 16>& nonce) {
