@@ -7,6 +7,7 @@
 #include "wsspec/harness/child_process.hpp"
 #include "wsspec/harness/selector.hpp"
 #include "wsspec/harness/testee_server.hpp"
+#include "wsspec/version.hpp"
 
 namespace wsspec::cli {
 
@@ -35,7 +36,7 @@ reports::report make_report(const client_options& o, const serve_plan& plan,
   reports::report rep;
   for (const auto& a : agents) {
     reports::agent_report ar;
-    ar.info.tool_version = WSSPEC_VERSION;
+    ar.info.tool_version = version();
     ar.info.target = url;
     ar.info.role = "client";
     ar.info.agent = a.agent;
