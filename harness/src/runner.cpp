@@ -29,7 +29,7 @@ class run_state {
     // Probe once: a target that cannot be reached at all is a usage problem, not 300 failures.
     if (!o_.in_memory_peer) {
       std::string why;
-      auto t = co_await connect_tcp(o_.host, o_.port, o_.connect_timeout, why);
+      auto t = co_await connect(why);
       if (!t) {
         unreachable_ = true;
         reason_ = why;
@@ -62,6 +62,11 @@ class run_state {
   const std::string& reason() const { return reason_; }
 
  private:
+  net::awaitable<std::unique_ptr<transport>> connect(std::string& why) {
+    if (o_.tls) co_return co_await connect_tls(o_.host, o_.port, o_.tls, o_.connect_timeout, why);
+    co_return co_await connect_tcp(o_.host, o_.port, o_.connect_timeout, why);
+  }
+
   net::awaitable<void> worker() {
     while (next_ < queue_.size()) {
       const std::size_t i = queue_[next_++];
@@ -79,7 +84,7 @@ class run_state {
       t = o_.in_memory_peer(ex);
     } else {
       std::string why;
-      t = co_await connect_tcp(o_.host, o_.port, o_.connect_timeout, why);
+      t = co_await connect(why);
       if (!t) tr.connect_error = why;
     }
     if (t) {

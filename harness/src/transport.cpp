@@ -49,6 +49,24 @@ class tcp_transport final : public transport {
   tcp::socket socket_;
 };
 
+// Over TLS, a half-close is close_notify then FIN (RFC 6455 §7.1.1: close the TLS session as
+// well as TCP), and every write is its own TLS record.
+class tls_transport final : public transport {
+ public:
+  explicit tls_transport(ref::asio::tls_stream s) : stream_(std::move(s)) {}
+  net::awaitable<read_result> read_some(std::span<std::uint8_t> buffer) override {
+    co_return co_await stream_.read_some(buffer);
+  }
+  net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t> data) override {
+    co_return co_await stream_.write(data);
+  }
+  void shutdown_send() override { stream_.shutdown_send(); }
+  void close() override { stream_.close(); }
+
+ private:
+  ref::asio::tls_stream stream_;
+};
+
 class prefixed_transport final : public transport {
  public:
   prefixed_transport(std::unique_ptr<transport> inner, std::vector<std::uint8_t> prefix)
@@ -141,30 +159,71 @@ class reference_peer final : public transport {
 
 }  // namespace
 
-net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::uint16_t port,
-                                                       std::chrono::milliseconds timeout,
-                                                       std::string& why) {
+namespace {
+
+// Connects TCP within `timeout`, leaving the socket in `socket`.
+net::awaitable<bool> connect_socket(tcp::socket& socket, const std::string& host,
+                                    std::uint16_t port, std::chrono::milliseconds timeout,
+                                    std::string& why) {
   auto ex = co_await net::this_coro::executor;
   tcp::resolver resolver(ex);
   auto [rec, endpoints] = co_await resolver.async_resolve(host, std::to_string(port), use_tuple);
   if (rec) {
     why = "cannot resolve " + host + ": " + rec.message();
-    co_return nullptr;
+    co_return false;
   }
-  tcp::socket socket(ex);
   net::steady_timer timer(ex);
   timer.expires_after(timeout);
   auto r =
       co_await (net::async_connect(socket, endpoints, use_tuple) || timer.async_wait(use_tuple));
   if (r.index() == 1) {
     why = "connecting to " + host + ":" + std::to_string(port) + " timed out";
-    co_return nullptr;
+    co_return false;
   }
   if (auto ec = std::get<0>(std::get<0>(r))) {
     why = "cannot connect to " + host + ":" + std::to_string(port) + ": " + ec.message();
+    co_return false;
+  }
+  co_return true;
+}
+
+}  // namespace
+
+net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::uint16_t port,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::string& why) {
+  tcp::socket socket(co_await net::this_coro::executor);
+  if (!co_await connect_socket(socket, host, port, timeout, why)) co_return nullptr;
+  co_return std::make_unique<tcp_transport>(std::move(socket));
+}
+
+net::awaitable<std::unique_ptr<transport>> connect_tls(std::string host, std::uint16_t port,
+                                                       std::shared_ptr<ref::asio::tls_context> tls,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::string& why) {
+  auto ex = co_await net::this_coro::executor;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  tcp::socket socket(ex);
+  if (!co_await connect_socket(socket, host, port, timeout, why)) co_return nullptr;
+  auto stream = ref::asio::tls_stream::client(std::move(socket), std::move(tls), host);
+  net::steady_timer timer(ex);
+  timer.expires_at(deadline);
+  auto r = co_await (stream.handshake() || timer.async_wait(use_tuple));
+  if (r.index() == 1) {
+    why = "the TLS handshake with " + host + ":" + std::to_string(port) + " timed out";
+    stream.close();
     co_return nullptr;
   }
-  co_return std::make_unique<tcp_transport>(std::move(socket));
+  if (std::get<0>(r)) {
+    why = host + ":" + std::to_string(port) + ": " + stream.why();
+    stream.close();
+    co_return nullptr;
+  }
+  co_return std::make_unique<tls_transport>(std::move(stream));
+}
+
+std::unique_ptr<transport> make_tls_transport(ref::asio::tls_stream stream) {
+  return std::make_unique<tls_transport>(std::move(stream));
 }
 
 std::unique_ptr<transport> make_tcp_transport(tcp::socket socket) {

@@ -37,13 +37,15 @@ std::string percent_encode(std::string_view s) {
 
 struct visit_result {
   bool connected = false;
+  std::string why;  // when not connected: the TLS handshake's failure, if that was it
   std::vector<message_event> messages;
 };
 
 // Opens one WebSocket connection to `path` and runs it until closed; echoes every message when
 // `echo` is set.
 net::awaitable<visit_result> visit(const ws_url& base, const std::string& path, bool echo,
-                                   const echo_client_options& options) {
+                                   const echo_client_options& options,
+                                   const std::shared_ptr<tls_context>& tls) {
   visit_result result;
   auto ex = co_await net::this_coro::executor;
   tcp::resolver resolver(ex);
@@ -72,7 +74,7 @@ net::awaitable<visit_result> visit(const ws_url& base, const std::string& path, 
     config.offer_deflate = offer;
   }
   connection conn(std::move(config));
-  co_await run_connection(std::move(socket), conn, [&](connection& c, event& e) {
+  auto on_event = [&](connection& c, event& e) {
     if (auto* m = std::get_if<message_event>(&e)) {
       // An echoed message is handed over to be sent from where it was received; only the
       // messages of a visit that does not echo are kept for the caller.
@@ -82,15 +84,30 @@ net::awaitable<visit_result> visit(const ws_url& base, const std::string& path, 
         result.messages.push_back(std::move(*m));
       }
     }
-  });
+  };
+  if (tls) {
+    auto stream = tls_stream::client(std::move(socket), tls, base.host);
+    timer.expires_after(std::chrono::seconds(5));
+    auto h = co_await (stream.handshake() || timer.async_wait(net::as_tuple(net::use_awaitable)));
+    if (h.index() == 1 || std::get<0>(h)) {
+      result.connected = false;
+      result.why = h.index() == 1 ? "the TLS handshake timed out" : stream.why();
+      co_return result;
+    }
+    co_await run_connection(std::move(stream), conn, on_event);
+  } else {
+    co_await run_connection(std::move(socket), conn, on_event);
+  }
   co_return result;
 }
 
-net::awaitable<int> testee(ws_url base, echo_client_options options) {
+net::awaitable<int> testee(ws_url base, echo_client_options options,
+                           std::shared_ptr<tls_context> tls) {
   const std::string agent = percent_encode(options.agent);
-  auto count_visit = co_await visit(base, "/getCaseCount", false, options);
+  auto count_visit = co_await visit(base, "/getCaseCount", false, options, tls);
   if (!count_visit.connected) {
-    std::cerr << "wsspec: cannot connect to " << options.url << "\n";
+    std::cerr << "wsspec: cannot connect to " << options.url
+              << (count_visit.why.empty() ? "" : ": " + count_visit.why) << "\n";
     co_return 2;
   }
   int count = -1;
@@ -106,9 +123,10 @@ net::awaitable<int> testee(ws_url base, echo_client_options options) {
   }
   std::cout << count << " cases\n";
   for (int n = 1; n <= count; ++n) {
-    co_await visit(base, "/runCase?case=" + std::to_string(n) + "&agent=" + agent, true, options);
+    co_await visit(base, "/runCase?case=" + std::to_string(n) + "&agent=" + agent, true, options,
+                   tls);
   }
-  co_await visit(base, "/updateReports?agent=" + agent, false, options);
+  co_await visit(base, "/updateReports?agent=" + agent, false, options, tls);
   co_return 0;
 }
 
@@ -121,13 +139,18 @@ int run_echo_client(const echo_client_options& options) {
     std::cerr << "wsspec: " << why << "\n";
     return 2;
   }
+  std::shared_ptr<tls_context> tls;
   if (base.secure) {
-    std::cerr << "wsspec: the reference client speaks ws:// only\n";
-    return 2;
+    try {
+      tls = make_client_context(options.tls);
+    } catch (const std::exception& e) {
+      std::cerr << "wsspec: " << e.what() << "\n";
+      return 2;
+    }
   }
   net::io_context ioc(1);
   int status = 2;
-  net::co_spawn(ioc, testee(base, options), [&](std::exception_ptr e, int s) {
+  net::co_spawn(ioc, testee(base, options, std::move(tls)), [&](std::exception_ptr e, int s) {
     if (e) {
       status = 2;
       try {

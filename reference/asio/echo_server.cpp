@@ -18,15 +18,23 @@ using net::ip::tcp;
 
 namespace {
 
-net::awaitable<void> serve(tcp::socket socket, connection_config config) {
-  connection conn(std::move(config));
-  co_await run_connection(std::move(socket), conn, [](connection& c, event& e) {
-    // The message is handed over: its bytes are sent from where they were received.
-    if (auto* m = std::get_if<message_event>(&e)) c.send_message(m->op, std::move(m->data));
-  });
+void echo(connection& c, event& e) {
+  // The message is handed over: its bytes are sent from where they were received.
+  if (auto* m = std::get_if<message_event>(&e)) c.send_message(m->op, std::move(m->data));
 }
 
-net::awaitable<void> accept_loop(tcp::acceptor& acceptor, connection_config config) {
+net::awaitable<void> serve(tcp::socket socket, connection_config config,
+                           std::shared_ptr<tls_context> tls) {
+  connection conn(std::move(config));
+  if (tls) {
+    co_await run_connection(tls_stream::server(std::move(socket), std::move(tls)), conn, echo);
+  } else {
+    co_await run_connection(std::move(socket), conn, echo);
+  }
+}
+
+net::awaitable<void> accept_loop(tcp::acceptor& acceptor, connection_config config,
+                                 std::shared_ptr<tls_context> tls) {
   net::steady_timer backoff(acceptor.get_executor());
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
@@ -37,7 +45,7 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, connection_config conf
       co_await backoff.async_wait(net::as_tuple(net::use_awaitable));
       continue;
     }
-    net::co_spawn(acceptor.get_executor(), serve(std::move(socket), config), net::detached);
+    net::co_spawn(acceptor.get_executor(), serve(std::move(socket), config, tls), net::detached);
   }
 }
 
@@ -63,7 +71,7 @@ echo_server::echo_server(net::io_context& ioc, const echo_server_options& option
   config.max_frame_size = options.max_message_size;
   config.deflate.enabled = options.deflate;
   config.accept_any_subprotocol = true;
-  net::co_spawn(ioc, accept_loop(acceptor, config), net::detached);
+  net::co_spawn(ioc, accept_loop(acceptor, config, options.tls), net::detached);
 }
 
 echo_server::~echo_server() = default;

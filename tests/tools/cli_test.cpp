@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/tls_certs.hpp"
 #include "tools/cli_support.hpp"
 #include "wsspec/reference/asio/endpoint.hpp"
 
@@ -26,12 +27,15 @@ using support::wsspec;
 
 // The reference echo server on its own thread, on a free port. With a small `max_message` it
 // refuses longer messages, failing the cases that send them: a target that breaks a MUST.
+// With `tls`, it serves wss://.
 class echo_server {
  public:
-  explicit echo_server(std::uint64_t max_message = 64ull << 20) {
+  explicit echo_server(std::uint64_t max_message = 64ull << 20,
+                       std::shared_ptr<ref::asio::tls_context> tls = nullptr) {
     ref::asio::echo_server_options o;
     o.port = 0;
     o.max_message_size = max_message;
+    o.tls = std::move(tls);
     server_ = std::make_unique<ref::asio::echo_server>(ioc_, o);
     thread_ = std::thread([this] { ioc_.run(); });
   }
@@ -40,6 +44,9 @@ class echo_server {
     thread_.join();
   }
   std::string url() const { return "ws://127.0.0.1:" + std::to_string(server_->port()) + "/"; }
+  std::string wss_url(const std::string& host) const {
+    return "wss://" + host + ":" + std::to_string(server_->port()) + "/";
+  }
 
  private:
   boost::asio::io_context ioc_{1};
@@ -109,6 +116,11 @@ TEST(Cli, EveryMisuseIsOneLineOnStderrAndExitTwo) {
       {"test-server", "ws://127.0.0.1:9/", "--expect", dir / "missing.json"},
       {"test-server", "ws://127.0.0.1:9/", "--expect", dir / "expect.json"},
       {"test-server", "ws://127.0.0.1:9/", "no-such-case"},
+      {"test-server", "ws://127.0.0.1:9/", "--insecure"},
+      {"test-server", "wss://127.0.0.1:9/", "--ca", dir / "missing.pem"},
+      {"test-server", "wss://127.0.0.1:9/", "--client-cert", dir / "missing.pem"},
+      {"echo-server", "--tls-cert", dir / "missing.pem"},
+      {"echo-server", "--tls-cert", dir / "missing.pem", "--tls-key", dir / "missing.key"},
   };
   for (const auto& line : lines) {
     const auto o = wsspec(line);
@@ -118,6 +130,8 @@ TEST(Cli, EveryMisuseIsOneLineOnStderrAndExitTwo) {
     EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << shown << ": " << o.err;
     EXPECT_EQ(o.err.rfind("wsspec: ", 0), 0u) << shown << ": " << o.err;
   }
+  // The reference client says why on the process's own stderr.
+  EXPECT_EQ(wsspec({"echo-client", "wss://127.0.0.1:9/", "--ca", dir / "missing.pem"}).code, 2);
   EXPECT_NE(wsspec({"run", dir / "server-spec.json"}).err.find("wss://"), std::string::npos);
   EXPECT_NE(wsspec({"run", dir / "neither-spec.json"}).err.find("fuzzingserver"),
             std::string::npos);
@@ -300,6 +314,62 @@ TEST(Cli, RulesGateOnUncoveredSentencesAndPrintJson) {
     EXPECT_EQ(o.code, 2) << misuse[1];
     EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
   }
+}
+
+}  // namespace
+}  // namespace wsspec::cli
+
+namespace wsspec::cli {
+namespace {
+
+std::shared_ptr<ref::asio::tls_context> serving(const test::test_pki& pki,
+                                                const std::string& name) {
+  ref::asio::tls_server_options o;
+  o.cert_file = pki.cert(name);
+  o.key_file = pki.key(name);
+  return ref::asio::make_server_context(o);
+}
+
+// wss://: the same cases pass over TLS against the reference, with the certificate checked
+// against the CA given by --ca and the host name of the URL.
+TEST(Cli, TestServerOverTlsPassesTheReference) {
+  const test::test_pki pki;
+  echo_server server(64ull << 20, serving(pki, "server"));
+  temp_dir dir;
+  const auto o =
+      wsspec({"test-server", server.wss_url("localhost"), "1.*", "2.*", "3.*", "4.*", "5.*", "7.*",
+              "10.*", "12.1.1", "rfc6455/4*", "--ca", pki.cert("ca"), "-q", "--out", dir / "out"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const json doc = json::parse(slurp(dir / "out/results.json"));
+  const auto& results = doc["agents"][0]["results"];
+  EXPECT_GT(results.size(), 100u);
+  for (const auto& r : results) {
+    const std::string behavior = r["behavior"].get<std::string>();
+    EXPECT_TRUE(behavior == "OK" || behavior == "INFORMATIONAL") << r["id"] << ": " << behavior;
+  }
+}
+
+// A certificate the client cannot trust is one line and exit 2, never a FAILED case.
+TEST(Cli, AnUntrustedCertificateIsOneLineAndExitTwo) {
+  const test::test_pki pki;
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"other_host", "mismatch"}, {"expired", "expired"}, {"self_signed", "self-signed"}};
+  for (const auto& [name, reason] : bad) {
+    echo_server server(64ull << 20, serving(pki, name));
+    temp_dir dir;
+    const auto o = wsspec({"test-server", server.wss_url("localhost"), "1.1.1", "--ca",
+                           pki.cert("ca"), "--out", dir / "out"});
+    EXPECT_EQ(o.code, 2) << name;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << name << ": " << o.err;
+    EXPECT_NE(o.err.find(reason), std::string::npos) << name << ": " << o.err;
+  }
+  // --insecure takes any certificate, and says so.
+  echo_server server(64ull << 20, serving(pki, "self_signed"));
+  temp_dir dir;
+  const auto o = wsspec(
+      {"test-server", server.wss_url("localhost"), "1.1.1", "--insecure", "--out", dir / "out"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("not verified"), std::string::npos) << o.out;
 }
 
 }  // namespace

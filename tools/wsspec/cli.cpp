@@ -28,6 +28,7 @@
 #include "wsspec/reports/junit.hpp"
 #include "wsspec/reports/markdown.hpp"
 #include "wsspec/reports/merge.hpp"
+#include "wsspec/version.hpp"
 
 namespace wsspec::cli {
 
@@ -37,10 +38,29 @@ using harness::case_result;
 
 // Runs `selected` against the server at `url` and fills `into` (results and run metadata).
 // Progress goes to `out` as cases finish. Returns exit_usage when the target could not be reached.
+// The TLS context for a wss:// target from the options; false with a line on `err` when a file
+// cannot be used.
+bool make_tls(const test_options& o, std::shared_ptr<ref::asio::tls_context>& tls,
+              std::ostream& out, std::ostream& err) {
+  try {
+    tls = ref::asio::make_client_context({.ca_file = o.ca_file,
+                                          .insecure = o.insecure,
+                                          .cert_file = o.client_cert,
+                                          .key_file = o.client_key});
+  } catch (const std::exception& e) {
+    err << "wsspec: " << e.what() << "\n";
+    return false;
+  }
+  if (o.insecure) out << "wsspec: the server's certificate is not verified (--insecure)\n";
+  return true;
+}
+
 int run_against(const test_options& o, const ref::ws_url& url,
+                std::shared_ptr<ref::asio::tls_context> tls,
                 const std::vector<const harness::case_def*>& selected, reports::agent_report& into,
                 std::ostream& out, std::ostream& err) {
   harness::run_options ro;
+  ro.tls = std::move(tls);
   ro.target = ref::role::server;
   ro.host = url.host;
   ro.port = url.port;
@@ -62,7 +82,7 @@ int run_against(const test_options& o, const ref::ws_url& url,
     err << "wsspec: the target could not be reached: " << outcome.unreachable_reason << "\n";
     return exit_usage;
   }
-  into.info.tool_version = WSSPEC_VERSION;
+  into.info.tool_version = version();
   into.info.target = o.url;
   into.info.role = "server";
   into.info.agent = o.agent.empty() ? url.host_header() : o.agent;
@@ -87,10 +107,12 @@ int test_server(const test_options& o, std::ostream& out, std::ostream& err) {
     err << "wsspec: " << why << "\n";
     return exit_usage;
   }
-  if (url.secure) {
-    err << "wsspec: wss:// targets are not supported yet; test the server over ws://\n";
+  std::shared_ptr<ref::asio::tls_context> tls;
+  if (!url.secure && (!o.ca_file.empty() || o.insecure || !o.client_cert.empty())) {
+    err << "wsspec: --ca, --insecure and --client-cert are for wss:// URLs\n";
     return exit_usage;
   }
+  if (url.secure && !make_tls(o, tls, out, err)) return exit_usage;
   harness::catalogue from_file;
   std::vector<const harness::case_def*> selected;
   if (!select_cases(o, ref::role::server, from_file, selected, err)) return exit_usage;
@@ -99,7 +121,8 @@ int test_server(const test_options& o, std::ostream& out, std::ostream& err) {
 
   reports::report rep;
   rep.agents.emplace_back();
-  if (const int rc = run_against(o, url, selected, rep.agents.front(), out, err); rc != exit_ok)
+  if (const int rc = run_against(o, url, tls, selected, rep.agents.front(), out, err);
+      rc != exit_ok)
     return rc;
   out << "\n";
   if (!write_reports(rep, o.out_dir, o.strict, o.junit_file, out, err)) return exit_usage;
@@ -245,10 +268,6 @@ int run_spec(const std::string& path, test_options base, const client_options& c
       err << "wsspec: " << path << ": " << why << "\n";
       return exit_usage;
     }
-    if (t.url.secure) {
-      err << "wsspec: " << path << ": wss:// targets are not supported yet (" << t.o.url << ")\n";
-      return exit_usage;
-    }
     t.o.agent = s.contains("agent") ? s["agent"].get<std::string>() : t.url.host_header();
     t.o.cases = sel.cases;
     t.o.exclude = sel.exclude;
@@ -271,7 +290,9 @@ int run_spec(const std::string& path, test_options base, const client_options& c
     }
     out << "wsspec: " << t.o.agent << " at " << t.o.url << ": " << selected.size() << " cases\n";
     reports::agent_report a;
-    if (run_against(t.o, t.url, selected, a, out, err) != exit_ok) {
+    std::shared_ptr<ref::asio::tls_context> tls;
+    if (t.url.secure && !make_tls(base, tls, out, err)) return exit_usage;
+    if (run_against(t.o, t.url, tls, selected, a, out, err) != exit_ok) {
       rc = exit_usage;
       continue;
     }
@@ -355,7 +376,7 @@ int rules_report(const rules_options& o, std::ostream& out) {
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"wsspec: WebSocket (RFC 6455, RFC 7692) conformance suite", "wsspec"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("wsspec ") + WSSPEC_VERSION);
+  app.set_version_flag("--version", "wsspec " + version());
 
   test_options topt;
   auto* ts = app.add_subcommand("test-server", "Run the catalogue against a WebSocket server");
@@ -383,6 +404,14 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   ts->add_option("--case-file", topt.case_file,
                  "Run the cases of this JSON file (the format wsspec list --json prints) instead "
                  "of the built-in catalogue");
+  ts->add_option("--ca", topt.ca_file,
+                 "wss://: trust the CA certificates in this PEM file (default: the system's)");
+  ts->add_flag("--insecure", topt.insecure,
+               "wss://: do not verify the server's certificate (said in the output)");
+  ts->add_option("--client-cert", topt.client_cert,
+                 "wss://: a client certificate (PEM), for servers that ask for one");
+  ts->add_option("--client-key", topt.client_key,
+                 "wss://: the client certificate's key (PEM; default: in --client-cert)");
   ts->add_flag("--strict", topt.strict, "SHOULD-level findings fail the run too");
   ts->add_flag("--quiet,-q", topt.quiet, "Print only failures and the summary");
 
@@ -449,6 +478,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   es->add_flag("--no-deflate", no_deflate, "Decline permessage-deflate");
   es->add_option("--max-message", max_message, "Largest message accepted, in bytes")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  std::string tls_cert, tls_key;
+  auto* es_cert =
+      es->add_option("--tls-cert", tls_cert, "Serve wss:// with this certificate chain (PEM)");
+  auto* es_key = es->add_option("--tls-key", tls_key, "The certificate's private key (PEM)");
+  es_cert->needs(es_key);
+  es_key->needs(es_cert);
 
   std::string report_input, report_output;
   std::vector<std::string> merge_inputs;
@@ -488,6 +523,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   rs->add_flag("--once", spec_client.once, "fuzzingserver: stop after the first /updateReports");
   rs->add_option("--jobs,-j", spec_options.jobs, "Cases run at once (default 8)")
       ->check(CLI::Range(1, 256));
+  rs->add_option("--ca", spec_options.ca_file,
+                 "wss:// servers: trust the CA certificates in this PEM file");
+  rs->add_flag("--insecure", spec_options.insecure,
+               "wss:// servers: do not verify their certificates");
   rs->add_flag("--strict", spec_options.strict, "SHOULD-level findings fail the run too");
   rs->add_flag("--quiet,-q", spec_options.quiet, "Print only failures and the summary");
 
@@ -500,6 +539,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   ec->add_flag("--no-deflate", no_deflate, "Do not offer permessage-deflate");
   ec->add_option("--max-message", max_message, "Largest message accepted, in bytes")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  ref::asio::tls_client_options echo_tls;
+  ec->add_option("--ca", echo_tls.ca_file,
+                 "wss://: trust the CA certificates in this PEM file (default: the system's)");
+  ec->add_flag("--insecure", echo_tls.insecure, "wss://: do not verify the server's certificate");
 
   try {
     app.parse(argc, argv);
@@ -510,7 +553,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << app.help("", CLI::AppFormatMode::All);
     return exit_ok;
   } catch (const CLI::CallForVersion&) {
-    out << "wsspec " << WSSPEC_VERSION << "\n";
+    out << "wsspec " << version() << "\n";
     return exit_ok;
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
@@ -540,9 +583,18 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     options.deflate = !no_deflate;
     options.max_message_size = max_message;
+    if (!tls_cert.empty()) {
+      try {
+        options.tls = ref::asio::make_server_context({.cert_file = tls_cert, .key_file = tls_key});
+      } catch (const std::exception& e) {
+        err << "wsspec: " << e.what() << "\n";
+        return exit_usage;
+      }
+    }
+    const char* scheme = options.tls ? "wss" : "ws";
     return ref::asio::run_echo_server(options, [&](std::uint16_t port) {
-      out << "wsspec echo-server listening on ws://" << options.host << ":" << port << "/"
-          << std::endl;
+      out << "wsspec echo-server listening on " << scheme << "://" << options.host << ":" << port
+          << "/" << std::endl;
     });
   }
   if (*ec) {
@@ -551,6 +603,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     options.agent = agent;
     options.deflate = !no_deflate;
     options.max_message_size = max_message;
+    options.tls = echo_tls;
     return ref::asio::run_echo_client(options);
   }
   return exit_usage;

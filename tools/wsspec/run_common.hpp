@@ -38,6 +38,12 @@ struct test_options {
   std::string expect_file;
   bool strict = false;
   bool quiet = false;
+  // wss:// targets: the CA file to trust (empty: the system's), no verification at all, and a
+  // client certificate and key for servers that ask for one.
+  std::string ca_file;
+  bool insecure = false;
+  std::string client_cert;
+  std::string client_key;
 };
 
 std::string now_iso();

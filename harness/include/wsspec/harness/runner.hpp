@@ -26,6 +26,9 @@ struct run_options {
   double time_scale = 1.0;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds close_timeout{1000};
+  // wss://: every connection runs the TLS handshake with this context (ref::asio::
+  // make_client_context) and checks the certificate against `host`; null: ws://.
+  std::shared_ptr<ref::asio::tls_context> tls;
   // Testing the reference in-process: each case gets a fresh reference connection as its peer
   // instead of a TCP connection.
   std::function<std::unique_ptr<transport>(net::any_io_executor)> in_memory_peer;

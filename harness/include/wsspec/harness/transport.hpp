@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "wsspec/reference/asio/tls.hpp"
 #include "wsspec/reference/connection.hpp"
 
 namespace wsspec::harness {
@@ -38,6 +39,17 @@ class transport {
 net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::uint16_t port,
                                                        std::chrono::milliseconds timeout,
                                                        std::string& why);
+
+// The same, then the TLS handshake (wss://) with `tls`, checking the server's certificate against
+// `host`, all within `timeout`. A certificate the client does not trust is a failure here, with
+// the reason in `why`.
+net::awaitable<std::unique_ptr<transport>> connect_tls(std::string host, std::uint16_t port,
+                                                       std::shared_ptr<ref::asio::tls_context> tls,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::string& why);
+
+// A transport over a TLS stream whose handshake is done (testing a client over wss://).
+std::unique_ptr<transport> make_tls_transport(ref::asio::tls_stream stream);
 
 // A transport over an accepted TCP connection (testing a client).
 std::unique_ptr<transport> make_tcp_transport(boost::asio::ip::tcp::socket socket);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "wsspec/reference/asio/tls.hpp"
 #include "wsspec/reference/connection.hpp"
 
 namespace wsspec::ref::asio {
@@ -33,12 +34,18 @@ using event_handler = std::function<void(connection&, event&)>;
 // down, handing every event to `on_event` (which may send on the connection).
 boost::asio::awaitable<void> run_connection(boost::asio::ip::tcp::socket socket, connection& conn,
                                             event_handler on_event, endpoint_options options = {});
+// The same over TLS: the TLS handshake first (within the opening handshake's time), and the TLS
+// session closed (close_notify) before TCP.
+boost::asio::awaitable<void> run_connection(tls_stream stream, connection& conn,
+                                            event_handler on_event, endpoint_options options = {});
 
 struct echo_server_options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 9001;
   bool deflate = true;
   std::uint64_t max_message_size = 64ull << 20;
+  // wss://: the certificate and key to serve with (make_server_context); null: ws://.
+  std::shared_ptr<tls_context> tls;
 };
 
 // The reference echo server on an io_context the caller runs (tests run it in a thread). It
@@ -69,6 +76,8 @@ struct echo_client_options {
   std::string agent = "wsspec-reference";
   bool deflate = true;
   std::uint64_t max_message_size = 64ull << 20;
+  // For wss:// URLs: what the server's certificate is checked against.
+  tls_client_options tls;
 };
 
 // The Autobahn testee-client loop: /getCaseCount, /runCase?case=N&agent=A for every case (echoing
