@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command against a WebSocket echo server started for it on a free port.
 #
-#   run_peer.sh [--no-deflate] [--needs PEER]... [--wsspec PATH] [--wait SECONDS] \
+#   run_peer.sh [--no-deflate] [--tls] [--needs PEER]... [--wsspec PATH] [--wait SECONDS] \
 #               SERVER -- COMMAND...
 #
 # SERVER is python-websockets or node-ws (the peers in tests/peers/), reference (the reference
@@ -10,7 +10,9 @@
 # peer's client). The server binds
 # port 0 and announces the port it got, so no other process can take it in between. Every {port}
 # in COMMAND is replaced by that port; WSSPEC_PEER_PORT and WSSPEC_PEER_URL are exported too.
-# --no-deflate starts the server without permessage-deflate. --needs PEER also requires that
+# --no-deflate starts the server without permessage-deflate. --tls makes a throw-away CA and a
+# certificate for localhost and 127.0.0.1 (openssl), starts the server on wss:// with it, and
+# replaces every {ca} in COMMAND by the CA's PEM file. --needs PEER also requires that
 # peer's runtime, for a COMMAND that is itself a peer's client.
 #
 # Exit status: COMMAND's; 77 (ctest's skip code) when python3-websockets or node is missing;
@@ -27,12 +29,13 @@ here="${BASH_SOURCE[0]%/*}"
 peers_dir="$(cd "$here/../peers" && pwd)"
 python="${WSSPEC_PYTHON:-/usr/bin/python3}"
 deflate_flag=()
+tls=0
 needs=()
 wsspec="${WSSPEC:-}"
 wait_seconds=20
 
 usage() {
-  echo "usage: run_peer.sh [--no-deflate] [--needs PEER]... [--wsspec PATH] [--wait SECONDS]" \
+  echo "usage: run_peer.sh [--no-deflate] [--tls] [--needs PEER]... [--wsspec PATH] [--wait SECONDS]" \
     "python-websockets|node-ws|reference|none -- COMMAND..." >&2
   exit 2
 }
@@ -40,6 +43,7 @@ usage() {
 while (($#)); do
   case "$1" in
     --no-deflate) deflate_flag=(--no-deflate) ;;
+    --tls) tls=1 ;;
     --needs) (($# >= 2)) || usage; needs+=("$2"); shift ;;
     --wsspec) (($# >= 2)) || usage; wsspec="$2"; shift ;;
     --wait) (($# >= 2)) || usage; wait_seconds="$2"; shift ;;
@@ -114,16 +118,36 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+tls_flag=()
+scheme=ws
+if ((tls)); then
+  # A throw-away CA and a certificate it signs for localhost and 127.0.0.1, valid for a day.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+    -subj "/CN=wsspec test CA" -keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+    -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$work/san.cnf"
+  openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
+    -CAcreateserial -days 1 -extfile "$work/san.cnf" -out "$work/server.pem" 2>/dev/null
+  case "$server" in
+    reference) tls_flag=(--tls-cert "$work/server.pem" --tls-key "$work/server.key") ;;
+    *) tls_flag=(--tls "$work/server.pem" "$work/server.key") ;;
+  esac
+  scheme=wss
+  command=("${command[@]//\{ca\}/$work/ca.pem}")
+fi
+
 # Created here: the background job opens it only after this script has started polling it.
 : >"$work/server.log"
-"${start[@]}" ${deflate_flag[@]+"${deflate_flag[@]}"} >"$work/server.log" 2>&1 &
+"${start[@]}" ${deflate_flag[@]+"${deflate_flag[@]}"} ${tls_flag[@]+"${tls_flag[@]}"} \
+  >"$work/server.log" 2>&1 &
 server_pid=$!
 
-# The servers print "... ws://127.0.0.1:PORT/" once they accept connections.
+# The servers print "... ws://127.0.0.1:PORT/" (wss:// with --tls) once they accept connections.
 port=""
 deadline=$((SECONDS + wait_seconds))
 while [[ -z "$port" ]]; do
-  if [[ "$(cat "$work/server.log")" =~ ws://127\.0\.0\.1:([0-9]+)/ ]]; then
+  if [[ "$(cat "$work/server.log")" =~ $scheme://127\.0\.0\.1:([0-9]+)/ ]]; then
     port="${BASH_REMATCH[1]}"
   elif ! kill -0 "$server_pid" 2>/dev/null; then
     echo "run_peer.sh: the $server server exited before listening:" >&2
@@ -139,7 +163,7 @@ while [[ -z "$port" ]]; do
 done
 
 export WSSPEC_PEER_PORT="$port"
-export WSSPEC_PEER_URL="ws://127.0.0.1:$port/"
+export WSSPEC_PEER_URL="$scheme://127.0.0.1:$port/"
 command=("${command[@]//\{port\}/$port}")
 # In the background so that a signal to this script is handled at once, not when COMMAND ends;
 # COMMAND keeps this script's standard input.
