@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <map>
@@ -28,6 +29,38 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+// What a served connection needs of its stream, over TCP (ws://) or TLS (wss://).
+auto read_some(tcp::socket& s, std::span<std::uint8_t> b) {
+  return s.async_read_some(net::buffer(b.data(), b.size()), use_tuple);
+}
+auto read_some(ref::asio::tls_stream& s, std::span<std::uint8_t> b) {
+  return s.read_some(b);
+}
+net::awaitable<boost::system::error_code> write_all(tcp::socket& s, std::string_view text) {
+  auto [ec, n] = co_await net::async_write(s, net::buffer(text), use_tuple);
+  co_return ec;
+}
+net::awaitable<boost::system::error_code> write_all(ref::asio::tls_stream& s,
+                                                    std::string_view text) {
+  co_return co_await s.write(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+void end(tcp::socket& s) {
+  boost::system::error_code ignored;
+  s.shutdown(tcp::socket::shutdown_send, ignored);
+  s.close(ignored);
+}
+void end(ref::asio::tls_stream& s) {
+  s.shutdown_send();
+  s.close();
+}
+std::unique_ptr<transport> to_transport(tcp::socket s) {
+  return make_tcp_transport(std::move(s));
+}
+std::unique_ptr<transport> to_transport(ref::asio::tls_stream s) {
+  return make_tls_transport(std::move(s));
+}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -102,7 +135,8 @@ class server_state {
   std::uint16_t port() const noexcept { return port_; }
   std::string base_url() const {
     const bool v6 = o_.host.find(':') != std::string::npos;
-    return "ws://" + (v6 ? "[" + o_.host + "]" : o_.host) + ":" + std::to_string(port_);
+    return std::string(o_.tls ? "wss://" : "ws://") + (v6 ? "[" + o_.host + "]" : o_.host) + ":" +
+           std::to_string(port_);
   }
 
   bool start_client() {
@@ -165,8 +199,27 @@ class server_state {
         if (stopping_ || ec == net::error::operation_aborted) break;
         continue;
       }
-      net::co_spawn(ioc_, handle(std::move(socket)), net::detached);
+      if (o_.tls) {
+        net::co_spawn(ioc_, handshake_then_handle(std::move(socket)), net::detached);
+      } else {
+        net::co_spawn(ioc_, handle(std::move(socket)), net::detached);
+      }
     }
+  }
+
+  // wss://: the TLS handshake, within the time the request has; a client that fails it (one
+  // that does not trust wsspec's certificate) is dropped.
+  net::awaitable<void> handshake_then_handle(tcp::socket socket) {
+    activity busy(*this);
+    auto stream = ref::asio::tls_stream::server(std::move(socket), o_.tls);
+    net::steady_timer timer(ioc_);
+    timer.expires_after(scaled(o_.request_timeout));
+    auto r = co_await (stream.handshake() || timer.async_wait(use_tuple));
+    if (r.index() == 1 || std::get<0>(r)) {
+      stream.close();
+      co_return;
+    }
+    co_await handle(std::move(stream));
   }
 
   // Ends the run when it is over: the client exited, hung or overran (exec), or the agent's
@@ -203,24 +256,23 @@ class server_state {
   }
 
   // Writes a plain HTTP error and closes: the request cannot be served.
-  static net::awaitable<void> refuse(tcp::socket& socket, int status, std::string_view reason,
+  template <class Stream>
+  static net::awaitable<void> refuse(Stream& socket, int status, std::string_view reason,
                                      const std::string& why) {
     const std::string body = why + "\n";
     const std::string text =
         "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) +
         "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
         "\r\nConnection: close\r\n\r\n" + body;
-    net::steady_timer timer(socket.get_executor());
+    net::steady_timer timer(co_await net::this_coro::executor);
     timer.expires_after(std::chrono::seconds(2));
-    co_await (net::async_write(socket, net::buffer(text), use_tuple) ||
-              timer.async_wait(use_tuple));
-    boost::system::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_send, ignored);
-    socket.close(ignored);
+    co_await (write_all(socket, text) || timer.async_wait(use_tuple));
+    end(socket);
   }
 
   // A control endpoint: the opening handshake, one text message (if any), a Close.
-  net::awaitable<void> serve_message(tcp::socket socket, std::vector<std::uint8_t> request,
+  template <class Stream>
+  net::awaitable<void> serve_message(Stream socket, std::vector<std::uint8_t> request,
                                      std::optional<std::string> text) {
     ref::connection_config cc;
     cc.self = ref::role::server;
@@ -253,7 +305,8 @@ class server_state {
     }
   };
 
-  net::awaitable<void> handle(tcp::socket socket) {
+  template <class Stream>
+  net::awaitable<void> handle(Stream socket) {
     activity busy(*this);
     std::vector<std::uint8_t> bytes;
     std::vector<std::uint8_t> buf(16 * 1024);
@@ -262,8 +315,7 @@ class server_state {
     const auto deadline = clock_type::now() + scaled(o_.request_timeout);
     for (;;) {
       timer.expires_at(deadline);
-      auto r = co_await (socket.async_read_some(net::buffer(buf), use_tuple) ||
-                         timer.async_wait(use_tuple));
+      auto r = co_await (read_some(socket, buf) || timer.async_wait(use_tuple));
       if (r.index() == 1) co_return;  // no request in time: the connection is dropped
       auto [ec, n] = std::get<0>(r);
       if (ec) co_return;
@@ -347,7 +399,7 @@ class server_state {
       co_return;
     }
     agent(name);
-    auto t = with_prefix(make_tcp_transport(std::move(socket)), std::move(bytes));
+    auto t = with_prefix(to_transport(std::move(socket)), std::move(bytes));
     transcript tr;
     tr.target = ref::role::client;
     session_config sc;

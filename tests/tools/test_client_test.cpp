@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/tls_certs.hpp"
 #include "tools/cli_support.hpp"
 
 namespace wsspec::cli {
@@ -127,6 +128,58 @@ TEST(TestClient, RunsAnAutobahnFuzzingServerSpec) {
   EXPECT_TRUE(cases.contains("2.2"));
   EXPECT_FALSE(cases.contains("1.2.1"));  // excluded for everyone
   EXPECT_FALSE(cases.contains("2.1"));    // excluded for this agent
+}
+
+// wss://: the client under test gets a wss:// URL and the same cases pass over TLS; a client
+// that does not trust wsspec's certificate runs none of them.
+TEST(TestClient, ServesClientsOverTls) {
+  const test::test_pki pki;
+  temp_dir dir;
+  const std::vector<std::string> tls = {"--tls-cert", pki.cert("server"), "--tls-key",
+                                        pki.key("server")};
+  auto args = std::vector<std::string>{"test-client", "1.*",
+                                       "2.*",         "5.*",
+                                       "7.*",         "12.1.1",
+                                       "--listen",    "127.0.0.1:0",
+                                       "--exec",      reference_client + " --ca " + pki.cert("ca"),
+                                       "-q",          "--out",
+                                       dir / "out"};
+  args.insert(args.end(), tls.begin(), tls.end());
+  const auto o = wsspec(args);
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("wss://127.0.0.1:"), std::string::npos) << o.out;
+  const auto results = load(dir / "out/results.json")["agents"][0]["results"];
+  EXPECT_GT(results.size(), 50u);
+  for (const auto& r : results) EXPECT_EQ(r["behavior"], "OK") << r["id"];
+
+  // Without the CA, the reference client refuses the certificate and runs nothing.
+  args = {"test-client",    "1.1.1", "--listen", "127.0.0.1:0",    "--exec",
+          reference_client, "-q",    "--out",    dir / "untrusted"};
+  args.insert(args.end(), tls.begin(), tls.end());
+  const auto refused = wsspec(args);
+  EXPECT_EQ(refused.code, 1) << refused.out << refused.err;
+}
+
+TEST(TestClient, RunsAFuzzingServerSpecOverTls) {
+  const test::test_pki pki;
+  temp_dir dir;
+  std::ofstream(dir / "fuzzingserver.json")
+      << json{{"url", "wss://127.0.0.1:0"}, {"outdir", dir / "reports"},
+              {"cert", pki.cert("server")}, {"key", pki.key("server")},
+              {"cases", {"1.1.1", "2.1"}},  {"options", json::object()}}
+             .dump();
+  const auto o = wsspec({"run", dir / "fuzzingserver.json", "--exec",
+                         reference_client + " --ca " + pki.cert("ca"), "-q"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const auto index = load(dir / "reports/index.json");
+  ASSERT_TRUE(index.contains("wsspec-reference")) << index.dump();
+  EXPECT_EQ(index["wsspec-reference"]["1.1.1"]["behavior"], "OK");
+  // A wss:// url without its certificate is a usage error.
+  std::ofstream(dir / "no-cert.json")
+      << json{{"url", "wss://127.0.0.1:0"}, {"cases", {"1.1.1"}}}.dump();
+  const auto bad = wsspec({"run", dir / "no-cert.json", "--exec", reference_client});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("\"cert\""), std::string::npos) << bad.err;
 }
 
 }  // namespace

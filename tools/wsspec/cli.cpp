@@ -446,6 +446,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   tc->add_option("--shard", copt.shard, "Serve only part I of N of the selection (I/N)");
   tc->add_option("--case-file", copt.case_file,
                  "Serve the cases of this JSON file instead of the built-in catalogue");
+  auto* tc_cert = tc->add_option("--tls-cert", copt.tls_cert,
+                                 "Serve clients wss:// with this certificate chain (PEM)");
+  tc->add_option("--tls-key", copt.tls_key,
+                 "The certificate's private key (PEM; default: in --tls-cert)")
+      ->needs(tc_cert);
   tc->add_flag("--strict", copt.strict, "SHOULD-level findings fail the run too");
   tc->add_flag("--quiet,-q", copt.quiet, "Print only failures and the summary");
 

@@ -7,6 +7,7 @@
 #include "wsspec/harness/child_process.hpp"
 #include "wsspec/harness/selector.hpp"
 #include "wsspec/harness/testee_server.hpp"
+#include "wsspec/reference/asio/tls.hpp"
 #include "wsspec/version.hpp"
 
 namespace wsspec::cli {
@@ -88,12 +89,24 @@ int serve_and_report(const client_options& o, const serve_plan& plan, std::ostre
   to.idle_timeout = std::chrono::seconds(10);  // scaled by --slow like every deadline
   to.deadline = run_deadline(plan.cases, o);
   to.skip = plan.skip;
+  if (!o.tls_cert.empty()) {
+    try {
+      ref::asio::tls_server_options tls;
+      tls.cert_file = o.tls_cert;
+      tls.key_file = o.tls_key.empty() ? o.tls_cert : o.tls_key;
+      to.tls = ref::asio::make_server_context(tls);
+    } catch (const std::exception& e) {
+      err << "wsspec: " << e.what() << "\n";
+      return exit_usage;
+    }
+  }
+  const std::string scheme = to.tls ? "wss://" : "ws://";
   const std::string started = now_iso();
   const auto start = std::chrono::steady_clock::now();
-  std::string url = "ws://" + plan.host + ":" + std::to_string(plan.port);
+  std::string url = scheme + plan.host + ":" + std::to_string(plan.port);
   std::map<std::string, std::size_t> done;
   to.on_listening = [&](std::uint16_t port) {
-    url = "ws://" + (plan.host.find(':') != std::string::npos ? "[" + plan.host + "]" : plan.host) +
+    url = scheme + (plan.host.find(':') != std::string::npos ? "[" + plan.host + "]" : plan.host) +
           ":" + std::to_string(port);
     out << "wsspec test-client: " << plan.cases.size() << " cases at " << url;
     if (o.exec.empty()) {
@@ -181,18 +194,28 @@ int run_fuzzingserver_spec(const nlohmann::json& spec, const std::string& path,
     err << "wsspec: " << path << ": a fuzzingserver spec needs a \"url\" string to listen on\n";
     return exit_usage;
   }
-  // The address to listen on: ws://HOST:PORT (port 0: any free port).
+  // The address to listen on: ws://HOST:PORT (port 0: any free port), or wss://HOST:PORT with
+  // the certificate ("cert") and key ("key") to serve it with.
   const std::string listen_url = spec["url"].get<std::string>();
-  if (listen_url.rfind("wss://", 0) == 0 || spec.contains("key") || spec.contains("cert")) {
-    err << "wsspec: " << path << ": wss:// (\"key\", \"cert\") is not supported yet\n";
+  const bool secure = listen_url.rfind("wss://", 0) == 0;
+  const auto file_of = [&](const char* name) {
+    return spec.contains(name) && spec[name].is_string() ? spec[name].get<std::string>() : "";
+  };
+  o.tls_cert = file_of("cert");
+  o.tls_key = file_of("key");
+  if (secure != (!o.tls_cert.empty() && !o.tls_key.empty()) ||
+      (!secure && (spec.contains("cert") || spec.contains("key")))) {
+    err << "wsspec: " << path
+        << ": a wss:// \"url\" needs \"cert\" and \"key\" files, and only it takes them\n";
     return exit_usage;
   }
-  std::string address = listen_url.rfind("ws://", 0) == 0 ? listen_url.substr(5) : "";
+  std::string address = listen_url.substr(secure ? 6 : listen_url.rfind("ws://", 0) == 0 ? 5 : 0);
+  if (!secure && listen_url.rfind("ws://", 0) != 0) address.clear();
   address = address.substr(0, address.find('/'));
   if (address.find(':') == std::string::npos || address.back() == ']') address += ":80";
   if (!parse_listen(address, plan.host, plan.port)) {
-    err << "wsspec: " << path << ": \"url\" must be ws://HOST:PORT to listen on, not " << listen_url
-        << "\n";
+    err << "wsspec: " << path << ": \"url\" must be ws://HOST:PORT (or wss://) to listen on, not "
+        << listen_url << "\n";
     return exit_usage;
   }
   spec_selection sel;

@@ -11,11 +11,17 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "wsspec/harness/evaluator.hpp"
+
+// The TLS context of wss:// (Boost.Asio's ssl::context; see wsspec/reference/asio/tls.hpp).
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace wsspec::harness {
 
@@ -34,7 +40,9 @@ struct testee_options {
   // Testing one client started with `exec`: wsspec starts it, and the run ends when it exits.
   // A client with no connection in progress for `idle_timeout`, or still running after
   // `deadline`, hangs: it is stopped.
-  std::string exec;  // "{url}" expands to the base URL (ws://host:port)
+  std::string exec;  // "{url}" expands to the base URL (ws://host:port, or wss://)
+  // wss://: serve every connection over TLS with this context (ref::asio::make_server_context).
+  std::shared_ptr<boost::asio::ssl::context> tls;
   std::chrono::milliseconds idle_timeout{10000};
   std::chrono::milliseconds deadline{std::chrono::hours(1)};
   // Called as wsspec listens (the bound port), as each case ends, and on /updateReports (an
