@@ -19,8 +19,8 @@ fi
 for tool in cpack dpkg dpkg-deb dpkg-shlibdeps file; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (scripts/install-deps)"; exit 1; }
 done
-if dpkg-query -W -f='${Status}' wsspec 2>/dev/null | grep -q installed || [[ -e /usr/bin/wsspec ]]
-then
+status=$(dpkg-query -W -f='${Status}' wsspec 2>/dev/null || true)
+if [[ $status == *" ok installed" || -e /usr/bin/wsspec ]]; then
   echo "SKIP: wsspec is installed on this machine already; remove it (dpkg -r wsspec) to test"
   exit 77
 fi
