@@ -755,6 +755,13 @@ case_result evaluate(const case_def& c, const transcript& t) {
                              " control frame(s) after the target's own Close (RFC 6455 §1.4: "
                              "after a Close \"a peer does not send any further data\")"});
   }
+  if (t.peer_eof_at && t.tls_session_closed == false) {
+    worsen(behavior, verdict::non_strict);
+    r.reasons.push_back({"tls_session_not_closed", verdict::non_strict,
+                         "the target closed TCP without closing the TLS session first (RFC 6455 "
+                         "§7.1.1: \"An endpoint SHOULD use a method that cleanly closes the TCP "
+                         "connection, as well as the TLS session, if applicable\")"});
+  }
   if (t.target == ref::role::client) judge_client_keys(t, behavior, r.reasons);
   for (const auto& [err, detail] : t.violations) {
     worsen(behavior, verdict::failed);

@@ -195,6 +195,7 @@ class runner_state {
         if (ec == net::error::eof) {
           tr_.peer_eof_at = now();
           log(entry_kind::tcp_fin, "the target closed the connection during the handshake");
+          note_tls_close();
         } else {
           tr_.reset_at = now();
           log(entry_kind::tcp_error, "connection failed during the handshake: " + ec.message());
@@ -407,6 +408,14 @@ class runner_state {
     }
   }
 
+  // Over TLS: whether the target's end of the connection closed the TLS session first.
+  void note_tls_close() {
+    tr_.tls_session_closed = t_.peer_closed_tls_session();
+    if (tr_.tls_session_closed == false)
+      log(entry_kind::note,
+          "the target closed TCP without closing the TLS session (no close_notify)");
+  }
+
   // ----- the reader ---------------------------------------------------------------------------
   net::awaitable<void> reader() {
     std::vector<std::uint8_t> buf(64 * 1024);
@@ -417,6 +426,7 @@ class runner_state {
           if (ec == net::error::eof) {
             tr_.peer_eof_at = now();
             log(entry_kind::tcp_fin, "the target closed its side of the TCP connection");
+            note_tls_close();
           } else {
             tr_.reset_at = now();
             log(entry_kind::tcp_error, "the connection failed: " + ec.message());

@@ -62,6 +62,9 @@ class tls_transport final : public transport {
   }
   void shutdown_send() override { stream_.shutdown_send(); }
   void close() override { stream_.close(); }
+  std::optional<bool> peer_closed_tls_session() const override {
+    return stream_.peer_sent_close_notify();
+  }
 
  private:
   ref::asio::tls_stream stream_;
@@ -85,6 +88,9 @@ class prefixed_transport final : public transport {
   }
   void shutdown_send() override { inner_->shutdown_send(); }
   void close() override { inner_->close(); }
+  std::optional<bool> peer_closed_tls_session() const override {
+    return inner_->peer_closed_tls_session();
+  }
 
  private:
   std::unique_ptr<transport> inner_;

@@ -72,6 +72,10 @@ struct tcp_io {
     boost::system::error_code ignored;
     socket.close(ignored);
   }
+  net::awaitable<void> finish(net::steady_timer&) {
+    close();
+    co_return;
+  }
 };
 
 // TLS: small pieces (a frame header and its payload) share one record.
@@ -102,6 +106,13 @@ struct tls_io {
   auto read_some(std::span<std::uint8_t> buf) { return stream.read_some(buf); }
   void shutdown_send() { stream.shutdown_send(); }
   void close() { stream.close(); }
+  // The side that closes last closes its TLS session too (close_notify) before TCP, within a
+  // second (RFC 6455 §7.1.1).
+  net::awaitable<void> finish(net::steady_timer& timer) {
+    timer.expires_after(std::chrono::seconds(1));
+    co_await (stream.shutdown() || timer.async_wait(use_tuple));
+    stream.close();
+  }
 };
 
 // At most this many pieces of the connection's output go into one gather write.
@@ -198,8 +209,10 @@ net::awaitable<void> run_over(Io io, net::any_io_executor ex, connection& conn,
     // is closed first (close_notify), then TCP.
     if (!conn.await_peer_eof()) io.shutdown_send();
     co_await drain_until_eof(io, timer, buf, options.close_timeout);
+    co_await io.finish(timer);
+  } else {
+    io.close();
   }
-  io.close();
 }
 
 }  // namespace

@@ -329,6 +329,17 @@ void tls_stream::shutdown_send() {
   net::co_spawn(s->socket.get_executor(), state::flush(s), net::detached);
 }
 
+net::awaitable<void> tls_stream::shutdown() {
+  auto s = s_;
+  if (!s->fin_after_flush) {
+    // RFC 6455 §7.1.1: close the TLS session cleanly (close_notify) as well as TCP.
+    if (SSL_is_init_finished(s->ssl)) SSL_shutdown(s->ssl);
+    ERR_clear_error();
+    s->fin_after_flush = true;
+  }
+  co_await state::flush(s);
+}
+
 void tls_stream::close() {
   boost::system::error_code ignored;
   s_->socket.close(ignored);

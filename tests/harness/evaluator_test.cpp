@@ -83,6 +83,24 @@ TEST(Evaluator, EchoedAndCleanlyClosedIsOk) {
   EXPECT_EQ(r.remote_close_code, 1000);
 }
 
+// RFC 6455 §7.1.1: over TLS the target SHOULD close the TLS session (close_notify) as well as TCP.
+TEST(Evaluator, ClosingTcpWithoutTheTlsSessionIsNonStrict) {
+  auto t = opened();
+  t.messages.push_back(message(1, "Hello"));
+  clean_close(t);
+  t.tls_session_closed = false;
+  auto r = evaluate(echo_case(), t);
+  EXPECT_EQ(r.behavior, verdict::non_strict);
+  ASSERT_FALSE(r.reasons.empty());
+  EXPECT_EQ(r.reasons.back().code, "tls_session_not_closed");
+  t.tls_session_closed = true;
+  EXPECT_EQ(evaluate(echo_case(), t).behavior, verdict::ok);
+  // A violation stays FAILED.
+  t.tls_session_closed = false;
+  t.messages.front() = message(1, "Hellx");
+  EXPECT_EQ(evaluate(echo_case(), t).behavior, verdict::failed);
+}
+
 TEST(Evaluator, WrongPayloadFails) {
   auto t = opened();
   t.messages.push_back(message(1, "Hellx"));

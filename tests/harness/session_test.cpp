@@ -205,6 +205,45 @@ TEST(Session, EchoAgainstTheReferenceIsCleanAndOk) {
   EXPECT_EQ(r.close, close_verdict::ok);
 }
 
+// The reference as the target, over a transport that says whether the target closed a TLS
+// session before TCP.
+class tls_said final : public transport {
+ public:
+  tls_said(std::unique_ptr<transport> inner, bool close_notify)
+      : inner_(std::move(inner)), close_notify_(close_notify) {}
+  net::awaitable<read_result> read_some(std::span<std::uint8_t> b) override {
+    co_return co_await inner_->read_some(b);
+  }
+  net::awaitable<boost::system::error_code> write(std::span<const std::uint8_t> d) override {
+    co_return co_await inner_->write(d);
+  }
+  void shutdown_send() override { inner_->shutdown_send(); }
+  void close() override { inner_->close(); }
+  std::optional<bool> peer_closed_tls_session() const override { return close_notify_; }
+
+ private:
+  std::unique_ptr<transport> inner_;
+  bool close_notify_;
+};
+
+TEST(Session, ATargetClosingTcpWithoutItsTlsSessionIsRecordedAndNonStrict) {
+  const auto c = echo_case();
+  for (const bool close_notify : {false, true}) {
+    const auto t = run(c, [&](net::any_io_executor ex) {
+      return std::make_unique<tls_said>(reference(ex), close_notify);
+    });
+    ASSERT_TRUE(t.peer_eof_at.has_value());
+    EXPECT_EQ(t.tls_session_closed, close_notify);
+    const bool noted = std::any_of(t.entries.begin(), t.entries.end(), [](const auto& e) {
+      return e.text.find("without closing the TLS session") != std::string::npos;
+    });
+    EXPECT_EQ(noted, !close_notify);
+    EXPECT_EQ(evaluate(c, t).behavior, close_notify ? verdict::ok : verdict::non_strict);
+  }
+  // Without TLS nothing is said about it.
+  EXPECT_EQ(run(c, reference).tls_session_closed, std::nullopt);
+}
+
 TEST(Session, TranscriptRecordsBothDirectionsInOrder) {
   const auto t = run(echo_case(), reference);
   bool saw_request = false, saw_response = false, saw_tx_frame = false, saw_rx_frame = false;

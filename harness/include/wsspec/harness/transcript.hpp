@@ -104,7 +104,9 @@ struct transcript {
   std::optional<std::uint16_t> close_sent_code;  // the status code in it, if it had one
   // That Close frame was part of the case's steps (the stimulus), not wsspec ending the case.
   bool close_sent_by_step = false;
-  std::optional<micros> peer_eof_at;       // the target closed TCP
+  std::optional<micros> peer_eof_at;  // the target closed TCP
+  // Over TLS, when the target closed: whether it closed the TLS session (close_notify) first.
+  std::optional<bool> tls_session_closed;
   std::optional<micros> reset_at;          // the connection was reset
   std::optional<micros> we_closed_tcp_at;  // wsspec closed TCP
   std::optional<micros> we_shut_down_at;   // wsspec half-closed TCP (sent its FIN)

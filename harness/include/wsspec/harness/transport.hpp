@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -33,6 +34,9 @@ class transport {
   // TCP half-close: send FIN, keep reading.
   virtual void shutdown_send() = 0;
   virtual void close() = 0;
+  // Over TLS, once a read returned EOF: whether the peer closed the TLS session (close_notify)
+  // before TCP. Without TLS: nothing.
+  virtual std::optional<bool> peer_closed_tls_session() const { return std::nullopt; }
 };
 
 // Connects to host:port within `timeout`; on failure returns null and says why in `why`.

@@ -66,6 +66,8 @@ class tls_stream {
   // Closes the TLS session (close_notify), then half-closes TCP (FIN); reading goes on. Writes
   // still in progress go out first.
   void shutdown_send();
+  // The same, waiting until close_notify and the FIN went out (or the connection broke).
+  boost::asio::awaitable<void> shutdown();
   void close();
   bool peer_sent_close_notify() const;
   // The negotiated protocol version, e.g. "TLSv1.3" (empty before the handshake).
