@@ -323,6 +323,31 @@ run_info read_info(const json& j) {
   return i;
 }
 
+// Values this deep (a wire-log entry, a message, a violation of a transcript) are written on one
+// line each; everything above them one field per line, indented by one space per level.
+constexpr int one_line_depth = 7;
+
+// Text from the target that is not UTF-8 is replaced (its bytes are kept as hex beside it).
+std::string one_line(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void write_indented(const json& j, std::ostream& out, int depth) {
+  if (depth >= one_line_depth || !j.is_structured() || j.empty()) {
+    out << one_line(j);
+    return;
+  }
+  const std::string pad(static_cast<std::size_t>(depth) + 1, ' ');
+  out << (j.is_object() ? "{\n" : "[\n");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it != j.begin()) out << ",\n";
+    out << pad;
+    if (j.is_object()) out << one_line(it.key()) << ": ";
+    write_indented(it.value(), out, depth + 1);
+  }
+  out << "\n" << std::string(static_cast<std::size_t>(depth), ' ') << (j.is_object() ? "}" : "]");
+}
+
 }  // namespace
 
 json result_to_json(const case_result& r) {
@@ -356,8 +381,8 @@ void write_json(const report& r, std::ostream& out) {
                       {"results", results}});
   }
   const json doc = {{"schema_version", schema_version}, {"agents", agents}};
-  // Text from the target that is not UTF-8 is replaced (its bytes are kept as hex beside it).
-  out << doc.dump(1, ' ', false, json::error_handler_t::replace) << "\n";
+  write_indented(doc, out, 0);
+  out << "\n";
 }
 
 report read_json(std::istream& in) {

@@ -47,6 +47,28 @@ TEST(Json, HostileRoundTripIsIdenticalAndValid) {
   EXPECT_EQ(write(back), first);
 }
 
+TEST(Json, OneLinePerWireLogEntry) {
+  const report r = hostile_report();
+  const std::string text = write(r);
+  // Each entry of a wire log (and each message, pong and violation of a transcript) is one line.
+  std::size_t entries = 0, entry_lines = 0, lines = 0;
+  for (const auto& res : r.agents[0].results) entries += res.log.entries.size();
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line); ++lines) {
+    if (line.find("{\"") == std::string::npos || line.find("\"t_us\":") == std::string::npos)
+      continue;
+    // A whole entry: it opens and closes on its line.
+    EXPECT_EQ(line.back() == ',' ? line[line.size() - 2] : line.back(), '}') << line.substr(0, 80);
+    if (line.find("\"kind\":") != std::string::npos) ++entry_lines;
+  }
+  EXPECT_EQ(entry_lines, entries);
+  EXPECT_LT(lines, entries + 200);
+  // Above the entries, one field per line, indented by one space per level.
+  EXPECT_EQ(text.rfind("{\n \"agents\": [\n  {\n   \"results\": [\n", 0), 0u);
+  EXPECT_NE(text.find("\n     \"id\": \"rfc6455/7.4.1/hostile-close\",\n"), std::string::npos);
+  EXPECT_NE(text.find("\n \"schema_version\": 2\n}\n"), std::string::npos);
+}
+
 TEST(Json, EachFindingCarriesItsCodeLevelAndText) {
   const auto doc = nlohmann::json::parse(write(sample_report()));
   EXPECT_EQ(doc["schema_version"], 2);

@@ -1,6 +1,7 @@
 // results.json: the source of truth every other format is rendered from. Everything a target
 // sent stays valid JSON: raw bytes are written as hex, and text that is not UTF-8 is written
-// with replacement characters beside its hex.
+// with replacement characters beside its hex. The file is indented one field per line, except that
+// each entry of a wire log (and each message, pong and violation of a transcript) is one line.
 #pragma once
 
 #include <istream>
