@@ -168,6 +168,22 @@ inline report sample_report() {
   return r;
 }
 
+// Ten agents (names of every length, one of them long), each with the sample's results; each
+// result's wire log ends with a note naming its agent and case, so that a log can be told apart.
+inline report many_agents_report(std::size_t agents = 10) {
+  static const char* names[] = {"reference",
+                                "Acme WebSocket Server 4.2.1 (epoll, permessage-deflate)",
+                                "libexample/2.3-rc1", "ws", "python-websockets 13.1 (asyncio)"};
+  report r;
+  for (std::size_t a = 0; a < agents; ++a) {
+    r.agents.push_back(sample_agent(std::string(names[a % 5]) + " #" + std::to_string(a), a % 2));
+    for (auto& res : r.agents.back().results)
+      res.log.entries.push_back(make_entry(4000, entry_kind::note,
+                                           "log of agent " + std::to_string(a) + " for " + res.id));
+  }
+  return r;
+}
+
 // What a hostile target can send. Each string lands in a field a writer renders.
 inline constexpr std::string_view script_tag = "<script>alert('xss')</script>";
 inline constexpr std::string_view img_tag = "\"><img src=x onerror=alert(1)>";
