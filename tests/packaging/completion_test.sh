@@ -4,8 +4,9 @@
 # offers is accepted by that command, it treats an option as taking a value exactly when wsspec
 # does, and the values it offers for a choice option are the ones wsspec accepts.
 #   completion_test.sh WSSPEC COMPLETION_FILE
-# An option is tried as `wsspec PATH REQUIRED... --no-such-option OPTION [VALUE]`: the unknown
-# option stops wsspec before it runs anything, and the error says whether OPTION was known.
+# Options are tried as `wsspec PATH REQUIRED... --no-such-option OPTION [VALUE]...`: the unknown
+# option stops wsspec before it runs anything, and the error says whether the others were known.
+# Options are tried together first, one by one only when that fails (to name the culprit).
 set -euo pipefail
 wsspec=$1
 # shellcheck source=/dev/null
@@ -30,106 +31,184 @@ offered() {
   printf '%s\n' "${COMPREPLY[@]}"
 }
 
-# The entries of a section of `wsspec PATH --help` (their first word, e.g. "-o,--output").
-help_entries() {
+# `wsspec PATH --help`, asked once per path (keyed "/PATH": a key cannot be empty).
+declare -A help_text
+load_help() {
   # shellcheck disable=SC2086 # the path is words
-  "$wsspec" $1 --help | awk -v section="$2:" '
+  [[ -v help_text[/$1] ]] || help_text[/$1]=$("$wsspec" $1 --help)
+}
+help_of() { printf '%s\n' "${help_text[/$1]}"; }
+
+# The entries of a section of PATH's help (their first word, e.g. "-o,--output").
+help_entries() {
+  awk -v section="$2:" '
     /^[A-Za-z]+:$/ { inside = ($0 == section); next }
-    inside && /^  [^ ]/ { print $1 }'
+    inside && /^  [^ ]/ { print $1 }' < <(help_of "$1")
 }
 
-# Arguments that satisfy PATH's required positionals and options, except the option named
-# $2 (so it is not given twice).
+# Arguments that satisfy PATH's required positionals and options, except options named in the
+# words of $2 (given by the probe itself).
 required_args() {
-  local path=$1 except=$2 line names
-  # shellcheck disable=SC2086
+  local path=$1 except=" $2 " line names name given
   while IFS= read -r line; do
-    if [[ $line =~ ^\ \ ([^ ]+)\ .*REQUIRED ]]; then
-      names=${BASH_REMATCH[1]}
-      if [[ $names == -* ]]; then
-        [[ ",$names," == *",$except,"* ]] || printf '%s\n' "${names##*,}" x
-      else
-        printf '%s\n' x
-      fi
+    [[ $line =~ ^\ \ ([^ ]+)\ .*REQUIRED ]] || continue
+    names=${BASH_REMATCH[1]}
+    if [[ $names != -* ]]; then
+      printf '%s\n' x
+      continue
     fi
-  done < <("$wsspec" $path --help |
-    awk '/^Options:$|^Positionals:$/ { on = 1; next } /^[A-Za-z]+:$/ { on = 0 } on')
+    given=0
+    for name in ${names//,/ }; do [[ $except != *" $name "* ]] || given=1; done
+    ((given)) || printf '%s\n' "${names##*,}" x
+  done < <(awk '/^Options:$|^Positionals:$/ { on = 1; next } /^[A-Za-z]+:$/ { on = 0 } on' \
+    < <(help_of "$path"))
 }
 
 # Runs `wsspec PATH REQUIRED... --no-such-option ARGS...`; sets $status and $said.
 probe() {
-  local path=$1 option=$2
-  shift 2
-  local -a args
-  mapfile -t args < <(required_args "$path" "$option")
+  local path=$1
+  shift
+  local -a required
+  mapfile -t required < <(required_args "$path" "$*")
   # shellcheck disable=SC2086
-  said=$("$wsspec" $path "${args[@]}" --no-such-option "$@" 2>&1) && status=0 || status=$?
+  said=$("$wsspec" $path "${required[@]}" --no-such-option "$@" 2>&1) && status=0 || status=$?
 }
 
-# The probe's option was known: only the unknown option is refused, or the option is refused
-# for an option it needs or excludes (which wsspec knows only of options it has).
+# The probe's options were known: wsspec refuses only the unknown options (as many as $2, by
+# default 1), or refuses option $1 for an option it needs or excludes (which wsspec knows only
+# of options it has).
 accepted() {
-  [[ $said == *"not expected: --no-such-option ("* || $said == "wsspec: $1 requires "* ||
-    $said == "wsspec: $1 excludes "* ]]
+  local unknown=--no-such-option i
+  for ((i = 1; i < ${2:-1}; i++)); do unknown+=" --no-such-option"; done
+  [[ $said == *" expected: $unknown ("* ||
+    $said == "wsspec: $1 requires "* || $said == "wsspec: $1 excludes "* ]]
+}
+
+# The value a probe gives an option that takes one: a choice the completion offers, or a
+# number, which every option of wsspec with a value accepts when it is parsed.
+probe_value() {
+  local choices
+  choices=$(offered "$1 $2 ")
+  choices=${choices%%$'\n'*}
+  echo "${choices:-10}"
 }
 
 check_command() {
-  local path=$1 sub option value
+  local path=$1 sub option name group first
   local prefix="wsspec${path:+ $path}"
+  load_help "$path"
+  help_of "$path" | grep -q "^Usage: $prefix " ||
+    fail "'$prefix' is offered but is not a subcommand: $(help_of "$path" | head -2)"
 
-  # Subcommands: offered = in the help; each is a subcommand by its own help.
-  local offered_subs help_subs
+  # Subcommands and options: offered = in the help.
+  local offered_subs help_subs offered_opts help_opts
   offered_subs=$(offered "$prefix " | sort)
   help_subs=$(help_entries "$path" Subcommands | sort)
   [[ $offered_subs == "$help_subs" ]] ||
     fail "'$prefix' offers subcommands [$(on_one_line "$offered_subs")]," \
       "its help lists [$(on_one_line "$help_subs")]"
-  for sub in $offered_subs; do
-    # shellcheck disable=SC2086
-    "$wsspec" $path "$sub" --help | grep -q "^Usage: $prefix $sub " ||
-      fail "'$prefix $sub' is offered but is not a subcommand"
-  done
-
-  # Options: offered = every name in the help.
-  local offered_opts help_opts
   offered_opts=$(offered "$prefix -" | sort)
   help_opts=$(help_entries "$path" Options | tr , '\n' | sort)
   [[ $offered_opts == "$help_opts" ]] ||
     fail "'$prefix' offers options [$(on_one_line "$offered_opts")]," \
       "its help lists [$(on_one_line "$help_opts")]"
 
-  for option in $offered_opts; do
-    if [[ $option == -h || $option == --help || $option == --version ]]; then
-      probe "$path" "$option" "$option"
-      [[ $status -eq 0 && -n $said ]] || fail "'$prefix $option' exits $status: $said"
-      continue
-    fi
-    if _wsspec_takes_value "$path" "$option"; then
-      # Without its value wsspec asks for one; with one (a choice it offers, or a number, which
-      # every option of wsspec with a value accepts at parse time) it is accepted.
-      probe "$path" "$option" "$option"
+  # Each option offered, by its names in the help ("-o,--output"): the names of one option take
+  # a value alike; wsspec asks for the value of one that takes a value, and accepts each value
+  # and only the values offered for it.
+  # The options are tried together below, an option's first names apart from its other names
+  # (an option is given once).
+  local -a firsts=() others=() singles=() part
+  while IFS= read -r group; do
+    first=${group%%,*}
+    for name in ${group//,/ }; do
+      grep -qxF -- "$name" <<<"$offered_opts" || continue
+      # --help is how the help above was asked for.
+      [[ $name == --help ]] && continue
+      if [[ $name == -h || $name == --version ]]; then
+        singles+=("$name")
+        continue
+      fi
+      if _wsspec_takes_value "$path" "$name"; then
+        _wsspec_takes_value "$path" "$first" || fail "'$prefix $name' takes a value, '$first' not"
+        part=("$name" "$(probe_value "$prefix" "$name")")
+      else
+        ! _wsspec_takes_value "$path" "$first" || fail "'$first' takes a value, '$prefix $name' not"
+        part=("$name")
+      fi
+      if [[ $name == "$first" ]]; then firsts+=("${part[@]}"); else others+=("${part[@]}"); fi
+    done
+    [[ $first == -h || $first == --help || $first == --version ]] && continue
+    if _wsspec_takes_value "$path" "$first"; then
+      probe "$path" "$first"
       [[ $said == *"required"*"missing"* ]] ||
-        fail "the completion says '$prefix $option' takes a value; without one wsspec says: $said"
-      local choices
-      choices=$(offered "$prefix $option ")
-      for value in ${choices:-10}; do
-        probe "$path" "$option" "$option" "$value"
-        accepted "$option" || fail "'$prefix $option $value' (offered) is not accepted: $said"
-      done
+        fail "the completion says '$prefix $first' takes a value; without one wsspec says: $said"
+      local choices value
+      choices=$(offered "$prefix $first ")
       if [[ -n $choices ]]; then
-        probe "$path" "$option" "$option" not-a-choice
+        for value in $choices; do
+          probe "$path" "$first" "$value"
+          accepted "$first" || fail "'$prefix $first $value' (offered) is not accepted: $said"
+        done
+        probe "$path" "$first" not-a-choice
         [[ $said == *"not in"* ]] ||
-          fail "'$prefix $option' offers [$(on_one_line "$choices")]" \
+          fail "'$prefix $first' offers [$(on_one_line "$choices")]" \
             "but accepts other values: $said"
       fi
-    else
-      probe "$path" "$option" "$option"
-      accepted "$option" ||
-        fail "the completion says '$prefix $option' is a flag; wsspec says: $said"
+      # Every value the help lists ("TEXT:{6455,7692}") is offered.
+      local listed
+      listed=$(help_of "$path" | grep -E "^  ([^ ]*,)?${first}[ ,]" |
+        sed -n 's/^  [^ ]* [A-Z]*:{\([^}]*\)}.*/\1/p')
+      [[ -z $listed || $(tr , '\n' <<<"$listed" | sort) == "$(sort <<<"$choices")" ]] ||
+        fail "'$prefix $first' offers [$(on_one_line "$choices")], its help lists {$listed}"
     fi
+  done < <(help_entries "$path" Options)
+
+  check_together "$path" "${firsts[@]}"
+  check_together "$path" "${others[@]}"
+  for option in "${singles[@]}"; do
+    probe "$path" "$option"
+    [[ $status -eq 0 && -n $said ]] || fail "'$prefix $option' exits $status: $said"
   done
 
   for sub in $offered_subs; do check_command "${path:+$path }$sub"; done
+}
+
+# Options of PATH (with their values) accepted together, or else each alone. A flag is
+# followed by one more unknown option, which a flag leaves alone and an option that takes a
+# value would take for its value.
+check_together() {
+  local path=$1 prefix="wsspec${1:+ $1}" unknown=1
+  shift
+  (($#)) || return 0
+  local -a args=()
+  while (($#)); do
+    if _wsspec_takes_value "$path" "$1"; then
+      args+=("$1" "$2")
+      shift 2
+    else
+      args+=("$1" --no-such-option)
+      ((unknown += 1))
+      shift
+    fi
+  done
+  probe "$path" "${args[@]}"
+  accepted "" "$unknown" && return 0
+  set -- "${args[@]}"
+  while (($#)); do
+    if [[ $2 != --no-such-option ]]; then
+      probe "$path" "$1" "$2"
+      accepted "$1" || fail "'$prefix $1 $2' is not accepted: $said"
+    else
+      # Last, an option that takes a value is refused for want of one, before wsspec looks at
+      # what options need.
+      probe "$path" "$1"
+      if ! accepted "$1" || [[ $said == *"required"*"missing"* ]]; then
+        fail "the completion says '$prefix $1' is a flag; wsspec says: $said"
+      fi
+    fi
+    shift 2
+  done
 }
 
 check_command ""

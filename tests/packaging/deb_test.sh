@@ -39,9 +39,10 @@ fail() {
   exit 1
 }
 
-# The package, as a user's cpack makes it (into a folder of its own).
-cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/package" >"$work/cpack.log" 2>&1 ||
-  { cat "$work/cpack.log"; fail "cpack"; }
+# The package, as a user's cpack makes it (into a folder of its own), compressed with zstd
+# rather than gzip: the same files, in a third of the time for a sanitizer build's large binary.
+cpack -G DEB -D CPACK_DEBIAN_COMPRESSION_TYPE=zstd --config "$build/CPackConfig.cmake" \
+  -B "$work/package" >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack"; }
 version=$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")
 arch=$(dpkg --print-architecture)
 deb="$work/package/wsspec_${version}_${arch}.deb"
