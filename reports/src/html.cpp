@@ -708,6 +708,7 @@ class writer {
                    std::to_string(hundredths % 100 / 10) + std::to_string(hundredths % 10);
       }
       if (i.strict) options += ", strict";
+      if (i.tls_unverified) options += ", server certificate not verified (--insecure)";
       if (!i.shard.empty()) options += ", shard " + i.shard;
       out_ << "<tr><td class=\"nowrap\"><strong>" << name(a) << "</strong></td><td><code>"
            << esc(i.target) << "</code></td><td>" << esc(i.role) << "</td><td class=\"nowrap\">"

@@ -288,20 +288,22 @@ case_result read_result(const json& j, int version) {
 }
 
 json info_json(const run_info& i) {
-  return {{"tool_version", i.tool_version},
-          {"target", i.target},
-          {"role", i.role},
-          {"agent", i.agent},
-          {"seed", i.seed},
-          {"selection", i.selection},
-          {"exclude", i.exclude},
-          {"shard", i.shard},
-          {"jobs", i.jobs},
-          {"time_scale", i.time_scale},
-          {"close_timeout_ms", i.close_timeout_ms},
-          {"started", i.started},
-          {"wall_ms", i.wall_ms},
-          {"strict", i.strict}};
+  json j = {{"tool_version", i.tool_version},
+            {"target", i.target},
+            {"role", i.role},
+            {"agent", i.agent},
+            {"seed", i.seed},
+            {"selection", i.selection},
+            {"exclude", i.exclude},
+            {"shard", i.shard},
+            {"jobs", i.jobs},
+            {"time_scale", i.time_scale},
+            {"close_timeout_ms", i.close_timeout_ms},
+            {"started", i.started},
+            {"wall_ms", i.wall_ms},
+            {"strict", i.strict}};
+  if (i.tls_unverified) j["tls_unverified"] = true;
+  return j;
 }
 
 run_info read_info(const json& j) {
@@ -320,6 +322,7 @@ run_info read_info(const json& j) {
   i.started = j.at("started").get<std::string>();
   i.wall_ms = j.at("wall_ms").get<std::uint64_t>();
   i.strict = j.at("strict").get<bool>();
+  i.tls_unverified = j.value("tls_unverified", false);
   return i;
 }
 

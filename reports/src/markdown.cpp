@@ -57,6 +57,7 @@ std::string gate_line(const agent_report& a, const summary& s) {
                           : "no " + what + " failures";
   line += " in " + std::to_string(s.total) + " cases against " + md(a.info.target) + " (" +
           std::to_string(a.info.wall_ms) + " ms)";
+  if (a.info.tls_unverified) line += "; the server's certificate was not verified (--insecure)";
   if (s.errors)
     line += "; " + std::to_string(s.errors) + (s.errors == 1 ? " case" : " cases") +
             " ended in ERROR (a fault of wsspec, not of the target)";

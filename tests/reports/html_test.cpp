@@ -183,6 +183,13 @@ TEST(Html, ManyAgentsMatchesGolden) {
   EXPECT_EQ(check_golden("many.html", render(many_agents_report())), "");
 }
 
+TEST(Html, AnUnverifiedTlsRunSaysSoInItsOptions) {
+  auto r = sample_report();
+  EXPECT_EQ(render(r).find("--insecure"), std::string::npos);
+  r.agents.front().info.tls_unverified = true;
+  EXPECT_NE(render(r).find("server certificate not verified (--insecure)"), std::string::npos);
+}
+
 TEST(Html, IsOneSelfContainedFile) {
   const page p(sample_report());
   for (const std::string& html : {p.html, p.everything()})

@@ -33,6 +33,17 @@ TEST(Json, RoundTripIsIdentical) {
   EXPECT_EQ(write(read(first)), first);
 }
 
+// A wss:// run without certificate checks says so, and only such a run carries the key.
+TEST(Json, AnUnverifiedTlsRunSaysSo) {
+  auto r = sample_report();
+  EXPECT_EQ(write(r).find("tls_unverified"), std::string::npos);
+  r.agents.front().info.tls_unverified = true;
+  const std::string text = write(r);
+  EXPECT_NE(text.find("\"tls_unverified\": true"), std::string::npos);
+  EXPECT_TRUE(read(text).agents.front().info.tls_unverified);
+  EXPECT_EQ(write(read(text)), text);
+}
+
 TEST(Json, HostileRoundTripIsIdenticalAndValid) {
   const std::string first = write(hostile_report());
   EXPECT_TRUE(is_utf8(first));

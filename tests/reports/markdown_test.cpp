@@ -52,6 +52,17 @@ TEST(Markdown, ListsTotalsSectionsAndFailures) {
             std::string::npos);
 }
 
+TEST(Markdown, AnUnverifiedTlsRunSaysSo) {
+  auto r = sample_report();
+  std::ostringstream plain;
+  write_markdown(r, plain);
+  EXPECT_EQ(plain.str().find("--insecure"), std::string::npos);
+  r.agents.front().info.tls_unverified = true;
+  std::ostringstream s;
+  write_markdown(r, s);
+  EXPECT_NE(s.str().find("not verified (--insecure)"), std::string::npos);
+}
+
 TEST(Markdown, HostileTextRendersAsItself) {
   const std::string md = render(hostile_report());
   EXPECT_TRUE(is_utf8(md));

@@ -370,6 +370,8 @@ TEST(Cli, AnUntrustedCertificateIsOneLineAndExitTwo) {
       {"test-server", server.wss_url("localhost"), "1.1.1", "--insecure", "--out", dir / "out"});
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("not verified"), std::string::npos) << o.out;
+  EXPECT_TRUE(json::parse(slurp(dir / "out/results.json"))["agents"][0]["run"].value(
+      "tls_unverified", false));
 }
 
 }  // namespace

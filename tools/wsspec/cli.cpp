@@ -96,6 +96,7 @@ int run_against(const test_options& o, const ref::ws_url& url,
   into.info.started = started;
   into.info.wall_ms = static_cast<std::uint64_t>(outcome.wall.count());
   into.info.strict = o.strict;
+  into.info.tls_unverified = url.secure && o.insecure;
   into.results = std::move(outcome.results);
   return exit_ok;
 }

@@ -31,6 +31,8 @@ struct run_info {
   std::string started;  // when the run started (as given by the caller)
   std::uint64_t wall_ms = 0;
   bool strict = false;
+  // wss:// with the server's certificate not verified (test-server --insecure).
+  bool tls_unverified = false;
 };
 
 struct agent_report {
