@@ -160,6 +160,46 @@ TEST(Tls, InsecureSkipsTheCertificateCheck) {
   EXPECT_EQ(why, std::nullopt);
 }
 
+// A server that asks for a client certificate gets the one given (--client-cert/--client-key);
+// without it the handshake fails.
+TEST(Tls, AClientCertificateIsSentWhenTheServerAsksForOne) {
+  for (const bool with_cert : {true, false}) {
+    bool server_ok = false;
+    std::optional<std::string> client_why;
+    run([&]() -> net::awaitable<void> {
+      one_shot_server srv(co_await net::this_coro::executor);
+      auto ctx = server_context();
+      ctx->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert);
+      ctx->load_verify_file(pki().cert("ca"));
+      net::co_spawn(
+          srv.acceptor.get_executor(),
+          [&]() -> net::awaitable<void> {
+            auto s =
+                tls_stream::server(co_await srv.acceptor.async_accept(net::use_awaitable), ctx);
+            server_ok = !co_await s.handshake();
+            bytes buf(16);
+            if (server_ok) co_await s.read_some(buf);
+          },
+          [](std::exception_ptr) {});
+      auto options = trusting(pki().cert("ca"));
+      if (with_cert) {
+        options.cert_file = pki().cert("server");
+        options.key_file = pki().key("server");
+      }
+      auto client = co_await connect_client(srv.port(), make_client_context(options));
+      if (co_await client.handshake()) client_why = client.why();
+      // TLS 1.3: the server's verdict on the certificate comes after the client's handshake.
+      const bytes one(1, 'x');
+      bytes answer(16);
+      co_await client.write(one);
+      co_await client.read_some(answer);
+      client.close();
+    });
+    EXPECT_EQ(server_ok, with_cert);
+    EXPECT_EQ(client_why, std::nullopt);
+  }
+}
+
 TEST(Tls, FilesThatCannotBeUsedAreOneLineErrors) {
   EXPECT_THROW(make_client_context(trusting("/nonexistent/ca.pem")), std::runtime_error);
   EXPECT_THROW(make_server_context(serving("/nonexistent/c.pem", "/x")), std::runtime_error);
