@@ -11,8 +11,9 @@
 # port 0 and announces the port it got, so no other process can take it in between. Every {port}
 # in COMMAND is replaced by that port; WSSPEC_PEER_PORT and WSSPEC_PEER_URL are exported too.
 # --no-deflate starts the server without permessage-deflate. --tls makes a throw-away CA and a
-# certificate for localhost and 127.0.0.1 (openssl), starts the server on wss:// with it, and
-# replaces every {ca} in COMMAND by the CA's PEM file. --needs PEER also requires that
+# certificate for localhost and 127.0.0.1 (openssl), starts the server on wss:// with it, replaces
+# every {ca}, {cert} and {key} in COMMAND by the CA's, the certificate's and its key's PEM files,
+# and exports SSL_CERT_FILE and NODE_EXTRA_CA_CERTS (the CA) for the clients COMMAND starts. --needs PEER also requires that
 # peer's runtime, for a COMMAND that is itself a peer's client.
 #
 # Exit status: COMMAND's; 77 (ctest's skip code) when python3-websockets or node is missing;
@@ -88,7 +89,7 @@ require() {
 require "$server"
 for peer in ${needs[@]+"${needs[@]}"}; do require "$peer"; done
 
-if [[ "$server" == none ]]; then exec "${command[@]}"; fi
+if [[ "$server" == none ]] && ! ((tls)); then exec "${command[@]}"; fi
 
 case "$server" in
   python-websockets) start=("$python" "$peers_dir/python-websockets/server.py" 0) ;;
@@ -131,10 +132,25 @@ if ((tls)); then
     -CAcreateserial -days 1 -extfile "$work/san.cnf" -out "$work/server.pem" 2>/dev/null
   case "$server" in
     reference) tls_flag=(--tls-cert "$work/server.pem" --tls-key "$work/server.key") ;;
+    none) ;;
     *) tls_flag=(--tls "$work/server.pem" "$work/server.key") ;;
   esac
   scheme=wss
   command=("${command[@]//\{ca\}/$work/ca.pem}")
+  command=("${command[@]//\{cert\}/$work/server.pem}")
+  command=("${command[@]//\{key\}/$work/server.key}")
+  # Clients started by COMMAND trust the CA too: OpenSSL's default verify paths (Python) and
+  # Node's extra CA certificates.
+  export SSL_CERT_FILE="$work/ca.pem" NODE_EXTRA_CA_CERTS="$work/ca.pem"
+fi
+
+if [[ "$server" == none ]]; then
+  "${command[@]}" <&0 &
+  command_pid=$!
+  status=0
+  wait "$command_pid" || status=$?
+  command_pid=""
+  exit "$status"
 fi
 
 # Created here: the background job opens it only after this script has started polling it.
