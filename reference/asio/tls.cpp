@@ -176,6 +176,16 @@ struct tls_stream::state {
     co_return ec;
   }
 
+  // Queues close_notify and asks for a FIN after it; false when that was done already.
+  bool start_closing() {
+    if (fin_after_flush) return false;
+    // RFC 6455 §7.1.1: close the TLS session cleanly (close_notify) as well as TCP.
+    if (SSL_is_init_finished(ssl)) SSL_shutdown(ssl);
+    ERR_clear_error();
+    fin_after_flush = true;
+    return true;
+  }
+
   // Reads from TCP into the BIO; false at TCP's end or on an error (in `ec`).
   net::awaitable<bool> fill(boost::system::error_code& ec) {
     in.resize(std::min<std::size_t>(BIO_ctrl_get_write_guarantee(net_bio), bio_room));
@@ -319,24 +329,13 @@ net::awaitable<boost::system::error_code> tls_stream::write(std::span<const std:
 }
 
 void tls_stream::shutdown_send() {
-  auto s = s_;
-  if (s->fin_after_flush) return;
-  // RFC 6455 §7.1.1: close the TLS session cleanly (close_notify) as well as TCP.
-  if (SSL_is_init_finished(s->ssl)) SSL_shutdown(s->ssl);
-  ERR_clear_error();
-  s->fin_after_flush = true;
-  if (s->flushing) return;
-  net::co_spawn(s->socket.get_executor(), state::flush(s), net::detached);
+  if (!s_->start_closing() || s_->flushing) return;
+  net::co_spawn(s_->socket.get_executor(), state::flush(s_), net::detached);
 }
 
 net::awaitable<void> tls_stream::shutdown() {
   auto s = s_;
-  if (!s->fin_after_flush) {
-    // RFC 6455 §7.1.1: close the TLS session cleanly (close_notify) as well as TCP.
-    if (SSL_is_init_finished(s->ssl)) SSL_shutdown(s->ssl);
-    ERR_clear_error();
-    s->fin_after_flush = true;
-  }
+  s->start_closing();
   co_await state::flush(s);
 }
 
