@@ -5,13 +5,14 @@ file(GLOB_RECURSE pure ${SOURCE_DIR}/reference/src/* ${SOURCE_DIR}/reference/inc
 file(GLOB model_headers ${SOURCE_DIR}/harness/include/wsspec/harness/*.hpp)
 list(REMOVE_ITEM model_headers ${SOURCE_DIR}/harness/include/wsspec/harness/transport.hpp
                                ${SOURCE_DIR}/harness/include/wsspec/harness/session.hpp
-                               ${SOURCE_DIR}/harness/include/wsspec/harness/runner.hpp)
+                               ${SOURCE_DIR}/harness/include/wsspec/harness/runner.hpp
+                               ${SOURCE_DIR}/harness/include/wsspec/harness/fuzz_campaign.hpp)
 list(APPEND pure ${MODEL_SOURCES} ${model_headers})
 set(bad "")
 foreach(f IN LISTS pure)
   file(STRINGS ${f} lines REGEX "^#include")
   foreach(line IN LISTS lines)
-    if(line MATCHES "asio" OR line MATCHES "harness/(transport|session|runner)\\.hpp")
+    if(line MATCHES "asio" OR line MATCHES "harness/(transport|session|runner|fuzz_campaign)\\.hpp")
       file(RELATIVE_PATH rel ${SOURCE_DIR} ${f})
       string(APPEND bad "${rel}: ${line}\n")
     endif()

@@ -97,6 +97,26 @@ bool convert(const json& v, T& out) {
 thread_local std::string unknown_field;
 
 // Reads an object, refusing keys it does not know (a typo must not pass silently).
+// Text that may not be UTF-8 (a fuzzed Close reason or request): a JSON string when it is
+// UTF-8, {"hex": ...} otherwise, so that every byte survives the file.
+json bytes_text_json(const std::string& s) {
+  if (ref::is_valid_utf8(std::string_view(s))) return s;
+  return {{"hex", hex_of(std::vector<std::uint8_t>(s.begin(), s.end()))}};
+}
+
+std::string read_bytes_text(const json& v, const std::string& where) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.size() == 1 && v.contains("hex") && v["hex"].is_string()) {
+    try {
+      const auto b = bytes_of_hex(v["hex"].get<std::string>());
+      return std::string(b.begin(), b.end());
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(where + ": " + e.what());
+    }
+  }
+  throw std::runtime_error(where + ": must be a string or {\"hex\": ...}");
+}
+
 class reader {
  public:
   reader(const json& j, std::string where) : j_(j), where_(std::move(where)) {
@@ -264,7 +284,8 @@ json step_json(const step& s) {
               {"await",
                {{"messages", v.messages}, {"pongs", v.pongs}, {"timeout_ms", v.timeout.count()}}}};
         } else if constexpr (std::is_same_v<T, close_step>) {
-          json c = {{"code", v.code ? json(*v.code) : json(nullptr)}, {"reason", v.reason}};
+          json c = {{"code", v.code ? json(*v.code) : json(nullptr)},
+                    {"reason", bytes_text_json(v.reason)}};
           if (v.raw_payload) c["raw"] = payload_json(*v.raw_payload);
           if (!v.then.empty()) c["then"] = frames_json(v.then);
           return {{"close", c}};
@@ -317,7 +338,7 @@ step read_step(const json& j, const std::string& where) {
   if (name == "close") {
     close_step c;
     if (r.has("code")) c.code = r.get<std::uint16_t>("code");
-    c.reason = r.get_or<std::string>("reason", "");
+    if (r.has("reason")) c.reason = read_bytes_text(r.at("reason"), w + ".reason");
     if (r.has("raw")) c.raw_payload = read_payload(r.at("raw"), w + ".raw");
     if (r.has("then")) c.then = read_frames(r.at("then"), w + ".then");
     return c;
@@ -388,7 +409,7 @@ std::string_view outcome_word(handshake_expectation::outcome o) {
 
 json header_pairs_json(const std::vector<ref::header_field>& fields) {
   json a = json::array();
-  for (const auto& f : fields) a.push_back({f.name, f.value});
+  for (const auto& f : fields) a.push_back({f.name, bytes_text_json(f.value)});
   return a;
 }
 
@@ -397,9 +418,9 @@ std::vector<ref::header_field> read_header_pairs(reader& r, const std::string& k
   const json& list = r.at(key);
   if (!list.is_array()) r.fail(key + " holds [name, value] pairs of strings");
   for (const auto& pair : list) {
-    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string())
       r.fail(key + " holds [name, value] pairs of strings");
-    out.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
+    out.push_back({pair[0].get<std::string>(), read_bytes_text(pair[1], r.where() + "." + key)});
   }
   return out;
 }
@@ -494,7 +515,7 @@ response_spec read_response(const json& j, const std::string& where) {
 json to_json(const case_def& c) {
   json hs = json::object();
   const auto& h = c.handshake;
-  if (h.raw_request) hs["raw_request"] = *h.raw_request;
+  if (h.raw_request) hs["raw_request"] = bytes_text_json(*h.raw_request);
   if (!h.extra_headers.empty()) hs["extra_headers"] = header_pairs_json(h.extra_headers);
   if (!h.omit_headers.empty()) hs["omit_headers"] = h.omit_headers;
   if (!h.subprotocols.empty()) hs["subprotocols"] = h.subprotocols;
@@ -637,7 +658,8 @@ static case_def read_case(const json& j) {
   if (r.has("handshake")) {
     reader h(r.at("handshake"), where + ".handshake");
     auto& hs = c.handshake;
-    if (h.has("raw_request")) hs.raw_request = h.get<std::string>("raw_request");
+    if (h.has("raw_request"))
+      hs.raw_request = read_bytes_text(h.at("raw_request"), where + ".handshake.raw_request");
     if (h.has("extra_headers")) hs.extra_headers = read_header_pairs(h, "extra_headers");
     if (h.has("omit_headers")) hs.omit_headers = h.get<std::vector<std::string>>("omit_headers");
     if (h.has("subprotocols")) hs.subprotocols = h.get<std::vector<std::string>>("subprotocols");

@@ -103,8 +103,12 @@ class prefixed_transport final : public transport {
 class reference_peer final : public transport {
  public:
   reference_peer(net::any_io_executor ex, ref::connection_config config,
-                 std::function<void(ref::error)> on_failure)
-      : conn_(std::move(config)), wake_(std::move(ex)), on_failure_(std::move(on_failure)) {
+                 std::function<void(ref::error)> on_failure,
+                 std::function<void(const ref::message_event&)> on_message)
+      : conn_(std::move(config)),
+        wake_(std::move(ex)),
+        on_failure_(std::move(on_failure)),
+        on_message_(std::move(on_message)) {
     pull_output();
   }
   net::awaitable<read_result> read_some(std::span<std::uint8_t> buffer) override {
@@ -140,7 +144,10 @@ class reference_peer final : public transport {
  private:
   void pull_output() {
     while (auto e = conn_.next_event()) {
-      if (auto* m = std::get_if<ref::message_event>(&*e)) conn_.send_message(m->op, m->data);
+      if (auto* m = std::get_if<ref::message_event>(&*e)) {
+        if (on_message_) on_message_(*m);
+        conn_.send_message(m->op, m->data);
+      }
       if (!on_failure_) continue;
       if (auto* h = std::get_if<ref::handshake_failed_event>(&*e)) on_failure_(h->err);
       if (auto* c = std::get_if<ref::closed_event>(&*e); c && c->failure) on_failure_(*c->failure);
@@ -157,6 +164,7 @@ class reference_peer final : public transport {
   ref::connection conn_;
   net::steady_timer wake_;
   std::function<void(ref::error)> on_failure_;
+  std::function<void(const ref::message_event&)> on_message_;
   std::deque<std::uint8_t> inbox_;
   bool peer_closed_ = false;
   bool closed_ = false;
@@ -241,11 +249,12 @@ std::unique_ptr<transport> with_prefix(std::unique_ptr<transport> inner,
   return std::make_unique<prefixed_transport>(std::move(inner), std::move(already_read));
 }
 
-std::unique_ptr<transport> make_reference_peer(net::any_io_executor executor,
-                                               ref::connection_config config,
-                                               std::function<void(ref::error)> on_failure) {
+std::unique_ptr<transport> make_reference_peer(
+    net::any_io_executor executor, ref::connection_config config,
+    std::function<void(ref::error)> on_failure,
+    std::function<void(const ref::message_event&)> on_message) {
   return std::make_unique<reference_peer>(std::move(executor), std::move(config),
-                                          std::move(on_failure));
+                                          std::move(on_failure), std::move(on_message));
 }
 
 }  // namespace wsspec::harness

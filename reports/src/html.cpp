@@ -637,6 +637,7 @@ class writer {
     banner();
     out_ << "<main>\n";
     runs();
+    fuzzing();
     totals();
     breakdown();
     matrix();
@@ -717,6 +718,36 @@ class writer {
            << "</td><td class=\"nowrap\">wsspec " << esc(i.tool_version) << "</td></tr>\n";
     }
     out_ << "</tbody></table></div></section>\n";
+  }
+
+  // A fuzzing campaign's figures: sessions, their rate, the rules broken and how often, and
+  // what the mutated sessions sent. Its findings are the agent's cases below.
+  void fuzzing() {
+    bool any = false;
+    for (const auto& a : r_.agents) any = any || a.info.fuzz.has_value();
+    if (!any) return;
+    out_ << "<section class=\"card\" id=\"fuzzing\"><h2>Fuzzing</h2>\n";
+    for (std::size_t a = 0; a < r_.agents.size(); ++a) {
+      if (!r_.agents[a].info.fuzz) continue;
+      const auto& f = *r_.agents[a].info.fuzz;
+      const std::uint64_t rate = f.wall_ms ? f.runs * 1000 / f.wall_ms : 0;
+      out_ << "<p><strong>" << name(a) << "</strong>: " << f.runs << " sessions in " << f.wall_ms
+           << " ms (" << rate << " per second), " << f.undecided << " left undecided by the "
+           << "reference, " << f.informational << " informational; next run " << f.next_run
+           << (f.target_died ? "; <span class=\"gate-fail\">the target stopped echoing</span>" : "")
+           << "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Rule broken</th>"
+              "<th class=\"num\">Sessions</th></tr></thead>\n<tbody>\n";
+      for (const auto& [key, n] : f.findings)
+        out_ << "<tr><td><code>" << esc(key) << "</code></td><td class=\"num\">" << n
+             << "</td></tr>\n";
+      if (f.findings.empty()) out_ << "<tr><td>none</td><td class=\"num\">0</td></tr>\n";
+      out_ << "</tbody></table></div>\n<div class=\"scroll\"><table>\n<thead><tr><th>Sent"
+              "</th><th class=\"num\">Sessions</th></tr></thead>\n<tbody>\n";
+      for (const auto& [kind, n] : f.kinds)
+        out_ << "<tr><td>" << esc(kind) << "</td><td class=\"num\">" << n << "</td></tr>\n";
+      out_ << "</tbody></table></div>\n";
+    }
+    out_ << "</section>\n";
   }
 
   void totals() {

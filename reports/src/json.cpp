@@ -303,6 +303,20 @@ json info_json(const run_info& i) {
             {"wall_ms", i.wall_ms},
             {"strict", i.strict}};
   if (i.tls_unverified) j["tls_unverified"] = true;
+  if (i.fuzz) {
+    const auto& f = *i.fuzz;
+    j["fuzz"] = {
+        {"runs", f.runs},
+        {"undecided", f.undecided},
+        {"informational", f.informational},
+        {"next_run", f.next_run},
+        {"wall_ms", f.wall_ms},
+        {"runs_per_second",
+         f.wall_ms ? static_cast<double>(f.runs) * 1000.0 / static_cast<double>(f.wall_ms) : 0.0},
+        {"target_died", f.target_died},
+        {"findings", f.findings},
+        {"kinds", f.kinds}};
+  }
   return j;
 }
 
@@ -323,6 +337,18 @@ run_info read_info(const json& j) {
   i.wall_ms = j.at("wall_ms").get<std::uint64_t>();
   i.strict = j.at("strict").get<bool>();
   i.tls_unverified = j.value("tls_unverified", false);
+  if (const auto f = j.find("fuzz"); f != j.end()) {
+    fuzz_summary z;
+    z.runs = f->at("runs").get<std::uint64_t>();
+    z.undecided = f->at("undecided").get<std::uint64_t>();
+    z.informational = f->at("informational").get<std::uint64_t>();
+    z.next_run = f->at("next_run").get<std::uint64_t>();
+    z.wall_ms = f->at("wall_ms").get<std::uint64_t>();
+    z.target_died = f->at("target_died").get<bool>();
+    z.findings = f->at("findings").get<std::map<std::string, std::uint64_t>>();
+    z.kinds = f->at("kinds").get<std::map<std::string, std::uint64_t>>();
+    i.fuzz = std::move(z);
+  }
   return i;
 }
 

@@ -58,6 +58,12 @@ std::string gate_line(const agent_report& a, const summary& s) {
   line += " in " + std::to_string(s.total) + " cases against " + md(a.info.target) + " (" +
           std::to_string(a.info.wall_ms) + " ms)";
   if (a.info.tls_unverified) line += "; the server's certificate was not verified (--insecure)";
+  if (const auto& f = a.info.fuzz) {
+    line += "; a fuzzing campaign of " + std::to_string(f->runs) + " sessions found " +
+            std::to_string(f->findings.size()) +
+            (f->findings.size() == 1 ? " rule broken" : " rules broken");
+    if (f->target_died) line += ", and the target stopped echoing";
+  }
   if (s.errors)
     line += "; " + std::to_string(s.errors) + (s.errors == 1 ? " case" : " cases") +
             " ended in ERROR (a fault of wsspec, not of the target)";

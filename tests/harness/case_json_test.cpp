@@ -73,6 +73,35 @@ TEST(CaseJson, NonUtf8PayloadsAreWrittenAsHex) {
   EXPECT_EQ(j["steps"][0]["send_frames"]["frames"][0]["payload"]["hex"], "ff");
 }
 
+// A fuzzed case keeps every byte of text that is not UTF-8: a Close reason, a request written by
+// hand, a header value.
+TEST(CaseJson, TextThatIsNotUtf8RoundTripsAsHex) {
+  catalogue cat;
+  cat.add("x")
+      .section("5.5.1")
+      .must("r")
+      .describe("d")
+      .raw_request(std::string("GET {target} HTTP/1.1\nHost: {host}\xff\n\n"))
+      .request_header("X-Bytes", "a\xc0\x80")
+      .close(1000, "\xed\xa0\x80")
+      .expect_fail({1007});
+  const auto& c = cat.cases().front();
+  const auto j = to_json(c);
+  EXPECT_EQ(j["steps"][0]["close"]["reason"]["hex"], "eda080");
+  EXPECT_TRUE(j["handshake"]["raw_request"].is_object());
+  EXPECT_EQ(j["handshake"]["extra_headers"][0][1]["hex"], "61c080");
+  EXPECT_NO_THROW((void)j.dump());
+  const auto back = case_from_json(nlohmann::json::parse(j.dump()));
+  EXPECT_EQ(std::get<close_step>(back.steps[0]).reason, "\xed\xa0\x80");
+  EXPECT_EQ(back.handshake.raw_request, c.handshake.raw_request);
+  EXPECT_EQ(back.handshake.extra_headers, c.handshake.extra_headers);
+  EXPECT_NE(error_of(R"([{"id": "my/case", "section": "5.2", "requirement": "r",
+      "description": "d", "steps": [{"close": {"code": 1000, "reason": {"hex": "f"}}}],
+      "expect": {"outcomes": []}}])")
+                .find("odd number"),
+            std::string::npos);
+}
+
 // A client case that sets every field of the response and the close delay.
 case_def client_case_with_every_response_field() {
   catalogue cat;

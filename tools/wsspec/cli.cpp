@@ -1,5 +1,6 @@
 #include "wsspec/cli.hpp"
 
+#include "fuzz_command.hpp"
 #include "run_common.hpp"
 #include "test_client.hpp"
 
@@ -456,6 +457,37 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   tc->add_flag("--quiet,-q", copt.quiet, "Print only failures and the summary");
 
   std::vector<std::string> list_patterns;
+  fuzz_options fopt;
+  auto* fz = app.add_subcommand(
+      "fuzz", "Fuzz a live server: mutated catalogue cases, the reference as the oracle");
+  fz->add_option("url", fopt.url, "The server's URL, e.g. ws://127.0.0.1:9001/");
+  fz->add_option("cases", fopt.cases,
+                 "Cases to mutate: ids, sections (rfc6455/5.4), Autobahn "
+                 "numbers or globs (default: every server case)");
+  fz->add_option("--exclude", fopt.exclude, "Cases not to mutate (same patterns)");
+  fz->add_option("--duration", fopt.duration, "How long to fuzz: 60s, 5m, 1h, 500ms");
+  fz->add_option("--runs", fopt.runs, "How many sessions to run")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  fz->add_option("--jobs,-j", fopt.jobs, "Sessions at once (default 8)")->check(CLI::Range(1, 256));
+  fz->add_option("--threads", fopt.threads, "Threads running them (default: up to 2 cores)")
+      ->check(CLI::Range(1, 64));
+  fz->add_option("--seed", fopt.seed, "Seed of the mutations (default 1)");
+  fz->add_option("--out", fopt.out_dir, "Folder for findings and reports (default wsspec-fuzz)");
+  fz->add_option("--resume", fopt.resume, "Go on with the campaign in this folder");
+  fz->add_option("--timeout", fopt.timeout_ms,
+                 "Milliseconds to wait for the server's side of a close (default 300)")
+      ->check(CLI::Range(10, 600000));
+  fz->add_option("--slow", fopt.slow, "Multiply every session's deadlines by this factor")
+      ->check(CLI::Range(0.1, 100.0));
+  fz->add_flag("--no-liveness", fopt.no_liveness,
+               "Do not check with a plain echo that the server still works after each session");
+  fz->add_option("--agent", fopt.agent, "Name of the implementation under test");
+  fz->add_option("--ca", fopt.ca_file, "wss://: trust the CA certificates in this PEM file");
+  fz->add_flag("--insecure", fopt.insecure, "wss://: do not verify the server's certificate");
+  fz->add_option("--client-cert", fopt.client_cert, "wss://: present this client certificate");
+  fz->add_option("--client-key", fopt.client_key, "wss://: the client certificate's key");
+  fz->add_flag("--quiet,-q", fopt.quiet, "No progress line");
+
   auto* ls = app.add_subcommand("list", "List the catalogue");
   bool list_json = false;
   ls->add_option("cases", list_patterns, "Patterns as for test-server");
@@ -569,6 +601,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
 
   if (*ts) return test_server(topt, out, err);
+  if (*fz) return fuzz(fopt, out, err);
   if (*ls) return list_cases(list_patterns, list_json, out, err);
   if (*ru) return rules_report(ropt, out);
   for (auto* sub : renderers)

@@ -65,9 +65,11 @@ std::unique_ptr<transport> with_prefix(std::unique_ptr<transport> inner,
 
 // An in-memory transport whose peer is a reference connection echoing every message.
 // `on_failure` hears each rule the reference failed the connection (or refused the handshake)
-// for: what a case checks, as the reference sees it.
-std::unique_ptr<transport> make_reference_peer(net::any_io_executor executor,
-                                               ref::connection_config config,
-                                               std::function<void(ref::error)> on_failure = {});
+// for: what a case checks, as the reference sees it; `on_message` each message it received (and
+// echoes), whole.
+std::unique_ptr<transport> make_reference_peer(
+    net::any_io_executor executor, ref::connection_config config,
+    std::function<void(ref::error)> on_failure = {},
+    std::function<void(const ref::message_event&)> on_message = {});
 
 }  // namespace wsspec::harness

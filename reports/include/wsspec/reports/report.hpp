@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,20 @@ namespace wsspec::reports {
 // 2: each reason is a finding {"code", "level", "text"}, and the summary counts `errors`.
 // 1: each reason is a string (still read; see read_json).
 inline constexpr int schema_version = 2;
+
+// A `wsspec fuzz` campaign: how much it ran and what it found. Its findings are the run's
+// results, one per rule broken.
+struct fuzz_summary {
+  std::uint64_t runs = 0;           // sessions run, over every part of a resumed campaign
+  std::uint64_t undecided = 0;      // sessions the reference left undecided
+  std::uint64_t informational = 0;  // sessions where the target only chose differently
+  std::uint64_t next_run = 0;       // where `--resume` goes on
+  std::uint64_t wall_ms = 0;        // time spent fuzzing, over every part
+  bool target_died = false;         // it stopped echoing during the campaign
+  std::map<std::string, std::uint64_t> findings;  // rule broken → sessions that broke it
+  std::map<std::string, std::uint64_t> kinds;     // what the mutated sessions sent → sessions
+  bool operator==(const fuzz_summary&) const = default;
+};
 
 struct run_info {
   std::string tool_version;
@@ -33,6 +48,7 @@ struct run_info {
   bool strict = false;
   // wss:// with the server's certificate not verified (test-server --insecure).
   bool tls_unverified = false;
+  std::optional<fuzz_summary> fuzz;  // set for a fuzzing campaign
 };
 
 struct agent_report {

@@ -1,0 +1,253 @@
+// The oracle turns what the reference did with a stimulus into the case a live target is judged
+// by. Each test runs a stimulus against the in-process reference, derives the case, and judges
+// the reference's own transcript (it must pass) and transcripts of targets that do otherwise.
+#include "wsspec/harness/oracle.hpp"
+
+#include <gtest/gtest.h>
+
+#include "wsspec/harness/runner.hpp"
+
+namespace wsspec::harness::fuzzing {
+namespace {
+
+ref::connection_config reference_server() {
+  ref::connection_config c;
+  c.self = ref::role::server;
+  c.deflate.enabled = false;
+  return c;
+}
+
+// The stimulus run against the in-process reference, as the campaign runs it.
+reference_run run_reference(const case_def& stimulus) {
+  reference_run out;
+  run_options o;
+  o.jobs = 1;
+  o.close_timeout = std::chrono::milliseconds(50);
+  o.in_memory_peer = [&](net::any_io_executor ex) {
+    return make_reference_peer(
+        std::move(ex), reference_server(), [&](ref::error e) { out.failures.push_back(e); },
+        [&](const ref::message_event& m) {
+          out.echoed.emplace_back(static_cast<std::uint8_t>(m.op), m.data);
+        });
+  };
+  auto r = run_cases({&stimulus}, o);
+  out.log = std::move(r.results.front().log);
+  return out;
+}
+
+case_def stimulus_of(std::vector<step> steps) {
+  case_def c;
+  c.id = "rfc6455/5.2/stimulus";
+  c.section = "5.2";
+  c.requirement = "stimulus";
+  c.description = "a stimulus";
+  c.steps = std::move(steps);
+  c.budget = std::chrono::milliseconds(1000);
+  return c;
+}
+
+step closing(std::uint16_t code, std::string reason = {}) {
+  close_step c;
+  c.code = code;
+  c.reason = std::move(reason);
+  return c;
+}
+
+wire_frame unmasked(wire_frame f) {
+  f.mask = masking::inverted;
+  return f;
+}
+
+struct derived {
+  reference_run reference;
+  case_def expected;
+};
+
+derived derive(const case_def& stimulus, const case_def* base = nullptr) {
+  derived d;
+  d.reference = run_reference(stimulus);
+  auto c = expect_as_reference(stimulus, d.reference, base, builtin_catalogue());
+  EXPECT_TRUE(c.has_value());
+  if (c) d.expected = std::move(*c);
+  return d;
+}
+
+TEST(Oracle, TheReferencesOwnRunPassesWhatItDerives) {
+  const std::vector<std::vector<step>> stimuli = {
+      {send_frames{{text("Hello"), ping("p"), binary({1, 2, 3})}}},
+      {send_frames{{text("a", false), ping("x"), continuation("b")}}, closing(1000, "bye")},
+      {send_frames{{frame(0x3, payload_spec::text("x"))}}},
+      {send_frames{{text("ok"), unmasked(text("bad"))}}},
+      {send_frames{{frame(1, payload_spec::bytes({0xED, 0xA0, 0x80}))}}},
+      {closing(999)},
+  };
+  for (const auto& steps : stimuli) {
+    const auto d = derive(stimulus_of(steps));
+    const auto r = evaluate(d.expected, d.reference.log);
+    EXPECT_EQ(finding_level(r), verdict::ok) << d.expected.description << "\n" << r.actual;
+    EXPECT_EQ(r.behavior, verdict::ok) << d.expected.description;
+  }
+}
+
+TEST(Oracle, AReservedOpcodeTakesTheRequirementOfTheRuleAndExpectsAFailure) {
+  const auto d = derive(stimulus_of({send_frames{{frame(0x3, payload_spec::text("x"))}}}));
+  ASSERT_EQ(d.reference.failures.size(), 1u);
+  EXPECT_EQ(d.reference.failures.front(), ref::error::reserved_opcode);
+  EXPECT_EQ(d.expected.rules, std::vector<ref::error>{ref::error::reserved_opcode});
+  EXPECT_EQ(d.expected.section, "5.2");
+  EXPECT_EQ(d.expected.lvl, level::must);
+  EXPECT_NE(d.expected.requirement.find("MUST"), std::string::npos);
+  EXPECT_EQ(d.expected.expect.close.closes, close_expectation::who::target);
+  EXPECT_NE(
+      std::find(d.expected.expect.close.codes.begin(), d.expected.expect.close.codes.end(), 1002),
+      d.expected.expect.close.codes.end());
+}
+
+TEST(Oracle, ATargetThatIgnoresAFrameItMustFailOnIsFailed) {
+  const auto d = derive(stimulus_of({send_frames{{frame(0x3, payload_spec::text("x"))}}}));
+  // The target went on as if nothing happened: wsspec closed, it answered.
+  transcript t = d.reference.log;
+  t.close = observed_close{1000, "", std::nullopt, micros(300)};
+  t.close_sent_at = micros(200);
+  t.close_sent_by_step = false;
+  t.harness_closed_first = true;
+  t.peer_eof_at = micros(400);
+  const auto r = evaluate(d.expected, t);
+  EXPECT_EQ(finding_level(r), verdict::failed);
+  EXPECT_EQ(finding_key(r, d.reference), "did_not_fail/reserved_opcode");
+}
+
+TEST(Oracle, AnotherStatusCodeWhenFailingIsNonStrict) {
+  const auto d = derive(stimulus_of({send_frames{{frame(0x3, payload_spec::text("x"))}}}));
+  transcript t = d.reference.log;
+  ASSERT_TRUE(t.close);
+  t.close->code = 1011;
+  const auto r = evaluate(d.expected, t);
+  EXPECT_EQ(finding_level(r), verdict::non_strict);
+  EXPECT_EQ(finding_key(r, d.reference), "wrong_close_code/reserved_opcode");
+}
+
+TEST(Oracle, FailingWithoutACloseFrameIsNonStrict) {
+  const auto d = derive(stimulus_of({send_frames{{unmasked(text("bad"))}}}));
+  transcript t = d.reference.log;
+  t.close.reset();
+  t.harness_closed_first = false;
+  t.close_sent_at.reset();
+  ASSERT_TRUE(t.peer_eof_at);
+  const auto r = evaluate(d.expected, t);
+  // RFC 6455 §7.1.7: the endpoint SHOULD send a Close frame when it fails the connection.
+  EXPECT_EQ(finding_level(r), verdict::non_strict) << r.actual;
+  EXPECT_EQ(finding_key(r, d.reference), "no_close_frame/unmasked_client_frame");
+}
+
+TEST(Oracle, EchoesMissingBeforeAFailureAreNonStrictAndWrongOnesFailed) {
+  const auto d =
+      derive(stimulus_of({send_frames{{text("one"), text("two"), unmasked(text("bad"))}}}));
+  ASSERT_EQ(d.reference.log.messages.size(), 2u);
+  transcript fewer = d.reference.log;
+  fewer.messages.resize(1);
+  const auto cut = evaluate(d.expected, fewer);
+  EXPECT_EQ(finding_level(cut), verdict::non_strict);
+  EXPECT_EQ(finding_key(cut, d.reference), "echo_cut_short/unmasked_client_frame");
+  transcript wrong = d.reference.log;
+  wrong.messages[0].digest ^= 1;
+  const auto r = evaluate(d.expected, wrong);
+  EXPECT_EQ(finding_level(r), verdict::failed);
+  EXPECT_EQ(finding_key(r, d.reference), "unexpected_messages/unmasked_client_frame");
+}
+
+TEST(Oracle, AValidStreamMustBeEchoedExactlyAndItsPingsAnswered) {
+  const auto d =
+      derive(stimulus_of({send_frames{{text("a", false), ping("p"), continuation("b")}}}));
+  EXPECT_TRUE(d.reference.failures.empty());
+  EXPECT_EQ(d.expected.section, "6.2");
+  EXPECT_EQ(d.expected.expect.close.closes, close_expectation::who::harness);
+  transcript no_pong = d.reference.log;
+  no_pong.pongs.clear();
+  auto r = evaluate(d.expected, no_pong);
+  EXPECT_EQ(finding_level(r), verdict::failed);
+  EXPECT_EQ(finding_key(r, d.reference), "unexpected_messages/valid");
+  transcript lost = d.reference.log;
+  lost.messages.clear();
+  EXPECT_EQ(finding_level(evaluate(d.expected, lost)), verdict::failed);
+  // Failing a valid stream is a violation too.
+  transcript failed = d.reference.log;
+  failed.close = observed_close{1002, "", std::nullopt, micros(10)};
+  failed.harness_closed_first = false;
+  failed.close_sent_at = micros(20);
+  EXPECT_EQ(finding_level(evaluate(d.expected, failed)), verdict::failed);
+}
+
+TEST(Oracle, ARefusedHandshakeMustBeRefusedAndAnAcceptedMutatedOneMayBe) {
+  case_def refused = stimulus_of({send_frames{{text("x")}}});
+  refused.handshake.omit_headers = {"Upgrade"};
+  const auto d = derive(refused);
+  ASSERT_TRUE(d.expected.expect.handshake);
+  EXPECT_EQ(d.expected.expect.handshake->expect, handshake_expectation::outcome::reject);
+  transcript accepted = d.reference.log;
+  accepted.http_status = 101;
+  accepted.handshake_complete = true;
+  EXPECT_EQ(finding_level(evaluate(d.expected, accepted)), verdict::failed);
+
+  case_def odd = stimulus_of({send_frames{{text("x")}}});
+  odd.handshake.extra_headers = {{"X-Odd", "1"}};
+  const auto e = derive(odd);
+  ASSERT_TRUE(e.expected.expect.handshake);
+  EXPECT_TRUE(e.expected.expect.handshake->refusal_informs);
+  transcript refusal = e.reference.log;
+  refusal.handshake_complete = false;
+  refusal.http_status = 400;
+  const auto r = evaluate(e.expected, refusal);
+  EXPECT_EQ(r.behavior, verdict::informational);
+  EXPECT_EQ(finding_level(r), verdict::ok);
+}
+
+TEST(Oracle, AStimulusTheReferenceIsStillReadingDecidesNothing) {
+  // A binary frame that declares 200 bytes and brings 3: the reference waits for the rest (and
+  // takes wsspec's closing Close for part of it).
+  auto f = binary({1, 2, 3});
+  f.declared_length = 200;
+  const auto stimulus = stimulus_of({send_frames{{f}}});
+  const auto reference = run_reference(stimulus);
+  EXPECT_FALSE(expect_as_reference(stimulus, reference, nullptr, builtin_catalogue()))
+      << reference.failures.size() << " " << reference.log.close.has_value();
+}
+
+TEST(Oracle, TheRuleCaseIsTheBaseCaseWhenItNamesTheRule) {
+  const auto& cat = builtin_catalogue();
+  const case_def* base = nullptr;
+  for (const auto& c : cat.cases())
+    if (std::find(c.rules.begin(), c.rules.end(), ref::error::reserved_opcode) != c.rules.end() &&
+        applies_to(c.roles, ref::role::server)) {
+      base = &c;
+      break;
+    }
+  ASSERT_NE(base, nullptr);
+  const auto d = derive(stimulus_of({send_frames{{frame(0xB, payload_spec::text(""))}}}), base);
+  EXPECT_EQ(d.expected.requirement, base->requirement);
+  EXPECT_NE(d.expected.note.find(base->id), std::string::npos);
+}
+
+TEST(Oracle, KindsCountWhatTheStimulusSends) {
+  auto f = text("x", false);
+  f.rsv2 = true;
+  f.length_bytes = 8;
+  auto c = stimulus_of(
+      {send_frames{{f, ping(), unmasked(continuation("y")), frame(0x5, {})}, 3}, closing(1000)});
+  c.handshake.raw_request = "GET / HTTP/1.1\n\n";
+  std::map<std::string, std::uint64_t> kinds;
+  count_kinds(c, kinds);
+  EXPECT_EQ(kinds["text"], 1u);
+  EXPECT_EQ(kinds["ping"], 1u);
+  EXPECT_EQ(kinds["continuation"], 1u);
+  EXPECT_EQ(kinds["reserved-opcode"], 1u);
+  EXPECT_EQ(kinds["rsv-bits"], 1u);
+  EXPECT_EQ(kinds["non-minimal-length"], 1u);
+  EXPECT_EQ(kinds["unmasked"], 1u);
+  EXPECT_EQ(kinds["chopped-writes"], 1u);
+  EXPECT_EQ(kinds["close"], 1u);
+  EXPECT_EQ(kinds["mutated-handshake"], 1u);
+}
+
+}  // namespace
+}  // namespace wsspec::harness::fuzzing
