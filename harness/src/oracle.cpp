@@ -139,6 +139,9 @@ std::optional<case_def> expect_as_reference(const case_def& mutated, const refer
     }
     c.description = "the target must refuse this opening handshake, as the reference did (HTTP " +
                     std::to_string(r.http_status) + ")";
+    // The reference never read the frames: nothing says what a target that accepts (where the
+    // RFC lets it) must do with them, so they are not sent.
+    c.steps.clear();
     c.expect.handshake = hx;
     return c;
   }
@@ -255,6 +258,26 @@ std::string finding_key(const case_result& r, const reference_run& reference) {
   // the connection ended are missing.
   if (code.empty()) code = "echo_cut_short";
   return code + "/" + rule;
+}
+
+std::optional<case_def> before_first_close(const case_def& stimulus) {
+  case_def cut = stimulus;
+  cut.steps.clear();
+  for (const auto& s : stimulus.steps) {
+    if (std::holds_alternative<close_step>(s)) return cut;
+    if (const auto* f = std::get_if<send_frames>(&s)) {
+      const auto close = std::find_if(f->frames.begin(), f->frames.end(),
+                                      [](const wire_frame& fr) { return fr.opcode == 0x8; });
+      if (close != f->frames.end()) {
+        send_frames before = *f;
+        before.frames.assign(f->frames.begin(), close);
+        if (!before.frames.empty()) cut.steps.push_back(std::move(before));
+        return cut;
+      }
+    }
+    cut.steps.push_back(s);
+  }
+  return std::nullopt;
 }
 
 void pin_mask_keys(case_def& stimulus, generator& g) {

@@ -175,27 +175,21 @@ class reference_peer final : public transport {
 
 namespace {
 
-// Connects TCP within `timeout`, leaving the socket in `socket`.
-net::awaitable<bool> connect_socket(tcp::socket& socket, const std::string& host,
-                                    std::uint16_t port, std::chrono::milliseconds timeout,
-                                    std::string& why) {
+// Connects TCP to one of `a`'s addresses within `timeout`, leaving the socket in `socket`.
+net::awaitable<bool> connect_socket(tcp::socket& socket, const target_address& a,
+                                    std::chrono::milliseconds timeout, std::string& why) {
   auto ex = co_await net::this_coro::executor;
-  tcp::resolver resolver(ex);
-  auto [rec, endpoints] = co_await resolver.async_resolve(host, std::to_string(port), use_tuple);
-  if (rec) {
-    why = "cannot resolve " + host + ": " + rec.message();
-    co_return false;
-  }
+  const std::string name = a.host + ":" + std::to_string(a.port);
   net::steady_timer timer(ex);
   timer.expires_after(timeout);
   auto r =
-      co_await (net::async_connect(socket, endpoints, use_tuple) || timer.async_wait(use_tuple));
+      co_await (net::async_connect(socket, a.resolved, use_tuple) || timer.async_wait(use_tuple));
   if (r.index() == 1) {
-    why = "connecting to " + host + ":" + std::to_string(port) + " timed out";
+    why = "connecting to " + name + " timed out";
     co_return false;
   }
   if (auto ec = std::get<0>(std::get<0>(r))) {
-    why = "cannot connect to " + host + ":" + std::to_string(port) + ": " + ec.message();
+    why = "cannot connect to " + name + ": " + ec.message();
     co_return false;
   }
   co_return true;
@@ -203,22 +197,54 @@ net::awaitable<bool> connect_socket(tcp::socket& socket, const std::string& host
 
 }  // namespace
 
-net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::uint16_t port,
+net::awaitable<bool> resolve(target_address& a, std::string& why) {
+  if (!a.resolved.empty()) co_return true;
+  tcp::resolver resolver(co_await net::this_coro::executor);
+  auto [ec, endpoints] = co_await resolver.async_resolve(a.host, std::to_string(a.port), use_tuple);
+  if (ec) {
+    why = "cannot resolve " + a.host + ": " + ec.message();
+    co_return false;
+  }
+  for (const auto& e : endpoints) a.resolved.push_back(e.endpoint());
+  if (a.resolved.empty()) why = "cannot resolve " + a.host + ": no address";
+  co_return !a.resolved.empty();
+}
+
+net::awaitable<std::unique_ptr<transport>> connect_tcp(const target_address& a,
                                                        std::chrono::milliseconds timeout,
                                                        std::string& why) {
   tcp::socket socket(co_await net::this_coro::executor);
-  if (!co_await connect_socket(socket, host, port, timeout, why)) co_return nullptr;
+  if (!co_await connect_socket(socket, a, timeout, why)) co_return nullptr;
   co_return std::make_unique<tcp_transport>(std::move(socket));
+}
+
+net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::uint16_t port,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::string& why) {
+  target_address a{std::move(host), port, {}};
+  if (!co_await resolve(a, why)) co_return nullptr;
+  co_return co_await connect_tcp(a, timeout, why);
 }
 
 net::awaitable<std::unique_ptr<transport>> connect_tls(std::string host, std::uint16_t port,
                                                        std::shared_ptr<ref::asio::tls_context> tls,
                                                        std::chrono::milliseconds timeout,
                                                        std::string& why) {
+  target_address a{std::move(host), port, {}};
+  if (!co_await resolve(a, why)) co_return nullptr;
+  co_return co_await connect_tls(a, std::move(tls), timeout, why);
+}
+
+net::awaitable<std::unique_ptr<transport>> connect_tls(const target_address& a,
+                                                       std::shared_ptr<ref::asio::tls_context> tls,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::string& why) {
   auto ex = co_await net::this_coro::executor;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string& host = a.host;
+  const std::uint16_t port = a.port;
   tcp::socket socket(ex);
-  if (!co_await connect_socket(socket, host, port, timeout, why)) co_return nullptr;
+  if (!co_await connect_socket(socket, a, timeout, why)) co_return nullptr;
   auto stream = ref::asio::tls_stream::client(std::move(socket), std::move(tls), host);
   net::steady_timer timer(ex);
   timer.expires_at(deadline);

@@ -228,6 +228,45 @@ TEST(Oracle, TheRuleCaseIsTheBaseCaseWhenItNamesTheRule) {
   EXPECT_NE(d.expected.note.find(base->id), std::string::npos);
 }
 
+TEST(Oracle, ARefusedHandshakeSendsNoFrames) {
+  case_def refused = stimulus_of({send_frames{{text("x")}}});
+  refused.handshake.omit_headers = {"Sec-WebSocket-Key"};
+  const auto d = derive(refused);
+  EXPECT_TRUE(d.expected.steps.empty());
+}
+
+TEST(Oracle, TheStimulusBeforeItsFirstClose) {
+  EXPECT_FALSE(before_first_close(stimulus_of({send_frames{{text("a"), ping()}}})));
+  const auto at_step = before_first_close(
+      stimulus_of({send_frames{{text("a")}}, closing(1000), send_frames{{text("b")}}}));
+  ASSERT_TRUE(at_step);
+  ASSERT_EQ(at_step->steps.size(), 1u);
+  EXPECT_EQ(std::get<send_frames>(at_step->steps[0]).frames.size(), 1u);
+  const auto in_frames =
+      before_first_close(stimulus_of({send_frames{{text("a"), close_frame(1000), text("b")}}}));
+  ASSERT_TRUE(in_frames);
+  ASSERT_EQ(in_frames->steps.size(), 1u);
+  EXPECT_EQ(std::get<send_frames>(in_frames->steps[0]).frames.size(), 1u);
+  const auto first = before_first_close(stimulus_of({send_frames{{close_frame(1000)}}}));
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->steps.empty());
+}
+
+TEST(Oracle, PinnedKeysMakeTheBytesTheSameEveryTime) {
+  auto c = stimulus_of({send_frames{{text("a"), ping()}}, closing(1000)});
+  std::get<close_step>(c.steps[1]).then = {text("after")};
+  generator g(7);
+  pin_mask_keys(c, g);
+  const auto& frames = std::get<send_frames>(c.steps[0]).frames;
+  EXPECT_TRUE(frames[0].key && frames[1].key);
+  EXPECT_NE(*frames[0].key, *frames[1].key);
+  EXPECT_TRUE(std::get<close_step>(c.steps[1]).then[0].key);
+  const auto before = *frames[0].key;
+  generator h(8);
+  pin_mask_keys(c, h);
+  EXPECT_EQ(*std::get<send_frames>(c.steps[0]).frames[0].key, before);  // kept once pinned
+}
+
 TEST(Oracle, KindsCountWhatTheStimulusSends) {
   auto f = text("x", false);
   f.rsv2 = true;

@@ -21,6 +21,14 @@
 
 namespace wsspec::harness::fuzzing {
 
+// A campaign's bounds on mutations: pauses of at most 1 ms, enough to part TCP segments (what
+// a pause is for) without making sessions slow.
+inline mutation_limits campaign_limits() {
+  mutation_limits l;
+  l.max_pause = std::chrono::milliseconds(1);
+  return l;
+}
+
 struct campaign_options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 9001;
@@ -37,7 +45,7 @@ struct campaign_options {
   std::chrono::milliseconds close_timeout{300};
   std::chrono::milliseconds budget{1000};  // one session, whatever the target does
   double time_scale = 1.0;
-  mutation_limits limits{};
+  mutation_limits limits = campaign_limits();
   unsigned max_rounds = 4;             // mutations per run: 1 to max_rounds
   std::size_t minimise_attempts = 96;  // candidate re-runs per finding
   bool liveness = true;                // a plain echo after every session

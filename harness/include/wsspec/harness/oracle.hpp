@@ -56,6 +56,13 @@ verdict finding_level(const case_result& r);
 // the reference failed on ("valid" when it failed on none).
 std::string finding_key(const case_result& r, const reference_run& reference);
 
+// The stimulus up to its first Close: the steps before the first close step, and a send_frames
+// step holding a Close frame cut before that frame. When the reference fails on a frame before
+// the Close just the same, the campaign judges this shorter stimulus: a target's Close crossing
+// wsspec's on the wire could otherwise be read either as failing the connection or as answering
+// wsspec's Close, depending on timing. Nothing when the stimulus sends no Close.
+std::optional<case_def> before_first_close(const case_def& stimulus);
+
 // Gives every frame of the stimulus that has no masking key one from `g`, so that the bytes it
 // sends are the same in the reference's run, the target's, and any replay of its case file
 // (a frame cut short by a declared length leaves masked bytes that the next header is read

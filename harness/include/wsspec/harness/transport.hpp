@@ -39,6 +39,27 @@ class transport {
   virtual std::optional<bool> peer_closed_tls_session() const { return std::nullopt; }
 };
 
+// Where a target listens, and once resolved the addresses its host name stands for: a run
+// resolves once and connects many times without asking the resolver again.
+struct target_address {
+  std::string host;
+  std::uint16_t port = 0;
+  std::vector<boost::asio::ip::tcp::endpoint> resolved;
+};
+
+// Resolves `a` (nothing to do when it is resolved already); false with the reason in `why`.
+net::awaitable<bool> resolve(target_address& a, std::string& why);
+
+// Connects to a resolved address within `timeout`, over TCP or (wss://) TLS as connect_tcp and
+// connect_tls below.
+net::awaitable<std::unique_ptr<transport>> connect_tcp(const target_address& a,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::string& why);
+net::awaitable<std::unique_ptr<transport>> connect_tls(const target_address& a,
+                                                       std::shared_ptr<ref::asio::tls_context> tls,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::string& why);
+
 // Connects to host:port within `timeout`; on failure returns null and says why in `why`.
 net::awaitable<std::unique_ptr<transport>> connect_tcp(std::string host, std::uint16_t port,
                                                        std::chrono::milliseconds timeout,
