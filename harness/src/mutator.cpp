@@ -1110,24 +1110,61 @@ case_def mutate_case(const case_def& base, generator& g, const mutation_limits& 
   return c;
 }
 
+namespace {
+
+// A frame header as written (RFC 6455 §5.2): the first two octets, the extended length, the
+// masking key.
+struct raw_header {
+  std::size_t size = 0;  // octets of the header
+  std::size_t ext = 0;   // octets of the extended length
+  bool masked = false;
+  std::uint64_t length = 0;
+};
+
+// The header at `at`; none when the bytes end inside it.
+std::optional<raw_header> read_raw_header(std::span<const std::uint8_t> in, std::size_t at) {
+  if (in.size() - at < 2) return std::nullopt;
+  const std::uint8_t b1 = in[at + 1];
+  const unsigned len7 = b1 & 0x7Fu;
+  raw_header h;
+  h.ext = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+  h.masked = (b1 & 0x80u) != 0;
+  h.size = 2 + h.ext + (h.masked ? 4 : 0);
+  if (in.size() - at < h.size) return std::nullopt;
+  h.length = len7;
+  if (h.ext != 0) {
+    h.length = 0;
+    for (std::size_t k = 0; k < h.ext; ++k) h.length = (h.length << 8) | in[at + 2 + k];
+  }
+  return h;
+}
+
+}  // namespace
+
+std::vector<std::size_t> frame_ends(std::span<const std::uint8_t> in, std::size_t max_frames) {
+  std::vector<std::size_t> out;
+  std::size_t at = 0;
+  while (out.size() < max_frames && at < in.size()) {
+    const auto h = read_raw_header(in, at);
+    if (!h || h->length > in.size() - at - h->size) break;
+    at += h->size + static_cast<std::size_t>(h->length);
+    out.push_back(at);
+  }
+  return out;
+}
+
 std::vector<wire_frame> parse_frames(std::span<const std::uint8_t> in, ref::role sender,
                                      std::size_t max_frames) {
   std::vector<wire_frame> out;
   std::size_t at = 0;
-  // RFC 6455 §5.2: the first two octets, the extended length, the masking key, the payload.
-  while (out.size() < max_frames && in.size() - at >= 2) {
+  while (out.size() < max_frames && at < in.size()) {
+    const auto raw = read_raw_header(in, at);
+    if (!raw) break;
     const std::uint8_t b0 = in[at];
-    const std::uint8_t b1 = in[at + 1];
-    const unsigned len7 = b1 & 0x7Fu;
-    const std::size_t ext = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
-    const bool masked = (b1 & 0x80u) != 0;
-    const std::size_t head = 2 + ext + (masked ? 4 : 0);
-    if (in.size() - at < head) break;
-    std::uint64_t length = len7;
-    if (ext != 0) {
-      length = 0;
-      for (std::size_t k = 0; k < ext; ++k) length = (length << 8) | in[at + 2 + k];
-    }
+    const std::size_t ext = raw->ext;
+    const bool masked = raw->masked;
+    const std::size_t head = raw->size;
+    const std::uint64_t length = raw->length;
     wire_frame f;
     f.fin = (b0 & 0x80u) != 0;
     f.rsv1 = (b0 & 0x40u) != 0;

@@ -524,6 +524,25 @@ TEST(ParseFrames, AnyBytesEncodeBackToAPrefix) {
   }
 }
 
+TEST(FrameEnds, WholeFramesOnly) {
+  std::vector<wire_frame> frames(3);
+  frames[0].payload = payload_spec::text("a");
+  frames[1].payload = payload_spec::repeat("b", 300);
+  frames[1].length_bytes = 8;
+  frames[2].payload = payload_spec::text("");
+  const bytes wire = encode_frames(frames, ref::role::client);
+  // 2 + 4 + 1, then 2 + 8 + 4 + 300, then 2 + 4.
+  EXPECT_EQ(frame_ends(wire, 10), (std::vector<std::size_t>{7, 321, 327}));
+  EXPECT_EQ(frame_ends(wire, 2), (std::vector<std::size_t>{7, 321}));
+  // A frame cut short, or a header cut short, does not end.
+  EXPECT_EQ(frame_ends(std::span(wire).first(320), 10), (std::vector<std::size_t>{7}));
+  EXPECT_EQ(frame_ends(std::span(wire).first(8), 10), (std::vector<std::size_t>{7}));
+  EXPECT_TRUE(frame_ends({}, 10).empty());
+  // 2^63 declared: no end, and nothing read past the input.
+  const bytes huge = {0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_TRUE(frame_ends(huge, 10).empty());
+}
+
 TEST(MutateFrameBytes, NeverWritesPastMaxSize) {
   generator g(123);
   const std::size_t max_sizes[] = {0, 1, 2, 5, 14, 64, 300, 4096};

@@ -81,6 +81,11 @@ case_def mutate_case(const case_def& base, generator& g, const mutation_limits& 
 std::vector<wire_frame> parse_frames(std::span<const std::uint8_t> bytes, ref::role sender,
                                      std::size_t max_frames);
 
+// Where each of the first `max_frames` frames of `bytes` ends, read as parse_frames reads them; a
+// frame whose payload runs past the end is not counted. Nothing is copied: cheap enough to splice
+// two inputs at frame boundaries on every libFuzzer cross-over.
+std::vector<std::size_t> frame_ends(std::span<const std::uint8_t> bytes, std::size_t max_frames);
+
 // Encodes frames as `sender` sends them, with their own keys (or key 0 when none is set).
 std::vector<std::uint8_t> encode_frames(const std::vector<wire_frame>& frames, ref::role sender);
 
