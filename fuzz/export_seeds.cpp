@@ -10,7 +10,10 @@
 //   OUT/wire/server/<case>.bin            to a target server: the request, then masked frames
 //   OUT/wire/client/<case>.bin            to a target client: the 101 response, then frames
 //   OUT/connection_{server,client}_fuzz/  the same, behind raw-mode connection parameters
-//   OUT/frame_decoder_fuzz/               the frames alone, behind the receiving role's decoder
+//   OUT/frame_decoder_split_fuzz/         the frames alone, behind the receiving role's decoder
+//                                         parameters and a plan that passes them whole
+//   OUT/frame_decoder_fuzz/               the same without the plan, cut to that target's 1024-byte
+//                                         inputs
 //   OUT/http_head_fuzz/, OUT/handshake_{request,response}_fuzz/   the handshake heads alone
 // The response to a target client answers the request of the connection connection_client_fuzz
 // drives (its key comes from fuzz::client_nonce). Steps stop being added once a case's bytes
@@ -31,6 +34,7 @@
 #include <vector>
 
 #include "connection_fuzz.hpp"
+#include "frame_decoder_oracle.hpp"
 #include "fuzz_support.hpp"
 #include "wsspec/harness/case.hpp"
 #include "wsspec/harness/catalogue.hpp"
@@ -264,6 +268,23 @@ bytes cat(bytes a, const bytes& b) {
   return a;
 }
 
+// The decoder seeds of one case and role: whole for the split target; for the single-pass target
+// without the plan and cut to its input limit (the frames that fit, and the start of the one that
+// does not). Returns the number of files written.
+std::size_t write_decoder_seeds(const fs::path& out, const std::string& name, ref::role receiver,
+                                bool deflate, const bytes& frames) {
+  fuzz::decoder_params d;
+  d.config.receiver = receiver;
+  d.config.allowed_rsv = deflate ? 0x4 : 0;
+  const bytes params = d.encode();
+  write(out / "frame_decoder_split_fuzz", name, cat(params, fuzz::split_plan::whole()), {}, frames);
+  const std::size_t room = fuzz::frame_decoder_oracle::max_input - params.size();
+  const bytes cut(frames.begin(),
+                  frames.begin() + static_cast<std::ptrdiff_t>(std::min(room, frames.size())));
+  write(out / "frame_decoder_fuzz", name, params, {}, cut);
+  return 2;
+}
+
 // The request connection_client_fuzz's connection sends with these parameters.
 ref::handshake_request client_request(const fuzz::connection_params& p) {
   ref::connection conn(fuzz::connection_config_for(ref::role::client, p));
@@ -316,10 +337,7 @@ int main(int argc, char** argv) {
       p.eof = t.eof;
       write(out / "connection_server_fuzz", name, cat(p.encode(), whole), t.head, t.frames);
 
-      fuzz::decoder_params d;
-      d.config.receiver = ref::role::server;
-      d.config.allowed_rsv = t.deflate ? 0x4 : 0;
-      write(out / "frame_decoder_fuzz", name + "-server", cat(d.encode(), whole), {}, t.frames);
+      written += write_decoder_seeds(out, name + "-server", ref::role::server, t.deflate, t.frames);
 
       write(out / "http_head_fuzz", name + "-request", cat({0, 0, 0, 0}, whole), t.head, {});
       write(out / "handshake_request_fuzz", name, {1, 8, 8}, t.head, {});
@@ -336,10 +354,7 @@ int main(int argc, char** argv) {
       write(out / "wire" / "client", name + ".bin", {}, t.head, t.frames);
       write(out / "connection_client_fuzz", name, cat(p.encode(), whole), t.head, t.frames);
 
-      fuzz::decoder_params d;
-      d.config.receiver = ref::role::client;
-      d.config.allowed_rsv = t.deflate ? 0x4 : 0;
-      write(out / "frame_decoder_fuzz", name + "-client", cat(d.encode(), whole), {}, t.frames);
+      written += write_decoder_seeds(out, name + "-client", ref::role::client, t.deflate, t.frames);
 
       write(out / "http_head_fuzz", name + "-response", cat({1, 0, 0, 0}, whole), t.head, {});
       const std::uint8_t offer_flags = static_cast<std::uint8_t>((p.deflate ? 1 : 0) | 2);

@@ -11,14 +11,17 @@
 # export_seeds into build/fuzz-seeds/, then runs each target in turn for SECONDS (default 60) in
 # libFuzzer's fork mode with JOBS workers (default 1), niced, with its dictionary, starting from
 # the corpus root's corpus (default build/fuzz-corpus/<target>), the committed seeds
-# (fuzz/corpus/<target>) and the catalogue seeds. New inputs that add coverage are then merged
-# into the corpus root with -merge=1 (pass `-c fuzz/corpus` to grow the committed seeds instead).
+# (fuzz/corpus/<target>) and the catalogue seeds, and with the libFuzzer flags of its
+# fuzz/options/<target>.options (OSS-Fuzz's format: `name = value` lines under [libfuzzer]). New
+# inputs that add coverage are then merged into the corpus root with -merge=1 (pass
+# `-c fuzz/corpus` to grow the committed seeds instead).
 # Every crash, leak, timeout or OOM input is copied to fuzz/regressions/<target>/, where ctest
 # replays it, and listed with the command that replays it. The summary gives each target's
 # executions per second and the edges (cov) and features (ft) of libFuzzer's last status line.
 #
 # Environment: BUILD_DIR (default build/fuzz; build/asan replays with the g++ driver), NICE
-# (default 19), MAX_LEN (libFuzzer -max_len; default: libFuzzer's choice from the corpus).
+# (default 19), MAX_LEN (libFuzzer -max_len; default: the target's options file, or libFuzzer's
+# choice from the corpus).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,9 +31,10 @@ nice_level=${NICE:-19}
 seeds_dir=$root/build/fuzz-seeds
 work_root=$root/build/fuzz-work
 
-targets_all=(frame_decoder_fuzz frame_roundtrip_fuzz utf8_fuzz http_head_fuzz
-  handshake_request_fuzz handshake_response_fuzz extensions_fuzz deflate_negotiation_fuzz
-  inflate_fuzz connection_server_fuzz connection_client_fuzz case_file_fuzz)
+targets_all=(frame_decoder_fuzz frame_decoder_split_fuzz frame_roundtrip_fuzz utf8_fuzz
+  http_head_fuzz handshake_request_fuzz handshake_response_fuzz extensions_fuzz
+  deflate_negotiation_fuzz inflate_fuzz connection_server_fuzz connection_client_fuzz
+  case_file_fuzz)
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -65,6 +69,14 @@ replay() {
   exec "$bin" "$@"
 }
 
+# The libFuzzer flags of a target's options file, one -name=value per line.
+options_of() {
+  local file=$fuzz_dir/options/$1.options
+  [[ -f $file ]] || return 0
+  local pair='^[[:space:]]*\([a-z_]*\)[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*$'
+  sed -n "/^\[libfuzzer\]/,/^\[/{s/$pair/-\1=\2/p}" "$file"
+}
+
 # The last fork-mode status line's field `name` (cov, ft, corp, exec/s).
 stat() {
   local log=$1 name=$2
@@ -90,6 +102,10 @@ campaign() {
     local args=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
       -artifact_prefix="$work/crashes/" -dict="$fuzz_dir/dicts/$t.dict")
+    local option
+    while read -r option; do
+      [[ -n ${MAX_LEN:-} && $option == -max_len=* ]] || args+=("$option")
+    done < <(options_of "$t")
     [[ -n ${MAX_LEN:-} ]] && args+=(-max_len="$MAX_LEN")
     local inputs=("$work/new" "$corpus" "$fuzz_dir/corpus/$t")
     [[ -d $seeds_dir/$t ]] && inputs+=("$seeds_dir/$t")

@@ -2,7 +2,8 @@
 # OSS-Fuzz / ClusterFuzzLite build script (https://google.github.io/oss-fuzz/getting-started/
 # new-project-guide/): compiles the reference core and the fuzz targets with $CXX $CXXFLAGS, links
 # them with $LIB_FUZZING_ENGINE, and installs into $OUT each target, its dictionary
-# ($OUT/<target>.dict) and its seed corpus ($OUT/<target>_seed_corpus.zip, the committed seeds).
+# ($OUT/<target>.dict), its options ($OUT/<target>.options, when fuzz/options/ has them) and its
+# seed corpus ($OUT/<target>_seed_corpus.zip, the committed seeds).
 #
 # No CMake and no Boost: the reference core needs only zlib, linked
 # statically so that the binaries run on the fuzzing runners. case_file_fuzz also needs the
@@ -34,13 +35,16 @@ done
 rm -f "$work/libwsspec_reference.a"
 ar rcs "$work/libwsspec_reference.a" "${objects[@]}"
 
-core_targets="frame_decoder_fuzz frame_roundtrip_fuzz utf8_fuzz http_head_fuzz
-  handshake_request_fuzz handshake_response_fuzz extensions_fuzz deflate_negotiation_fuzz
-  inflate_fuzz connection_server_fuzz connection_client_fuzz"
+core_targets="frame_decoder_fuzz frame_decoder_split_fuzz frame_roundtrip_fuzz utf8_fuzz
+  http_head_fuzz handshake_request_fuzz handshake_response_fuzz extensions_fuzz
+  deflate_negotiation_fuzz inflate_fuzz connection_server_fuzz connection_client_fuzz"
 
 install_extras() {
   local t=$1
   cp "$src/fuzz/dicts/$t.dict" "$OUT/$t.dict"
+  if [ -f "$src/fuzz/options/$t.options" ]; then
+    cp "$src/fuzz/options/$t.options" "$OUT/$t.options"
+  fi
   rm -f "$OUT/${t}_seed_corpus.zip"
   if [ -n "$(ls -A "$src/fuzz/corpus/$t" 2>/dev/null)" ]; then
     (cd "$src/fuzz/corpus/$t" && zip -q -j "$OUT/${t}_seed_corpus.zip" ./*)
