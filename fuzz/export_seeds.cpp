@@ -12,8 +12,8 @@
 //   OUT/connection_{server,client}_fuzz/  the same, behind raw-mode connection parameters
 //   OUT/frame_decoder_split_fuzz/         the frames alone, behind the receiving role's decoder
 //                                         parameters and a plan that passes them whole
-//   OUT/frame_decoder_fuzz/               the same without the plan, cut to that target's 1024-byte
-//                                         inputs
+//   OUT/frame_decoder_fuzz/, OUT/frame_decoder_structured_fuzz/   the same without the plan, cut
+//                                         to those targets' 1024-byte inputs
 //   OUT/http_head_fuzz/, OUT/handshake_{request,response}_fuzz/   the handshake heads alone
 // The response to a target client answers the request of the connection connection_client_fuzz
 // drives (its key comes from fuzz::client_nonce). Steps stop being added once a case's bytes
@@ -268,9 +268,9 @@ bytes cat(bytes a, const bytes& b) {
   return a;
 }
 
-// The decoder seeds of one case and role: whole for the split target; for the single-pass target
-// without the plan and cut to its input limit (the frames that fit, and the start of the one that
-// does not). Returns the number of files written.
+// The decoder seeds of one case and role: whole for the split target; for the single-pass
+// targets without the plan and cut to their input limit (the frames that fit, and the start of
+// the one that does not). Returns the number of files written.
 std::size_t write_decoder_seeds(const fs::path& out, const std::string& name, ref::role receiver,
                                 bool deflate, const bytes& frames) {
   fuzz::decoder_params d;
@@ -282,7 +282,8 @@ std::size_t write_decoder_seeds(const fs::path& out, const std::string& name, re
   const bytes cut(frames.begin(),
                   frames.begin() + static_cast<std::ptrdiff_t>(std::min(room, frames.size())));
   write(out / "frame_decoder_fuzz", name, params, {}, cut);
-  return 2;
+  write(out / "frame_decoder_structured_fuzz", name, params, {}, cut);
+  return 3;
 }
 
 // The request connection_client_fuzz's connection sends with these parameters.
@@ -341,7 +342,7 @@ int main(int argc, char** argv) {
 
       write(out / "http_head_fuzz", name + "-request", cat({0, 0, 0, 0}, whole), t.head, {});
       write(out / "handshake_request_fuzz", name, {1, 8, 8}, t.head, {});
-      written += 5;
+      written += 4;
     }
     if (harness::applies_to(c.roles, ref::role::client)) {
       fuzz::connection_params p;
@@ -359,7 +360,7 @@ int main(int argc, char** argv) {
       write(out / "http_head_fuzz", name + "-response", cat({1, 0, 0, 0}, whole), t.head, {});
       const std::uint8_t offer_flags = static_cast<std::uint8_t>((p.deflate ? 1 : 0) | 2);
       write(out / "handshake_response_fuzz", name, {offer_flags, 0, 0}, t.head, {});
-      written += 5;
+      written += 4;
     }
   }
   std::printf("export_seeds: %zu files from %zu cases in %s\n", written,

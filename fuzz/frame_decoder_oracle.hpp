@@ -1,5 +1,5 @@
-// The frame decoder's oracle, shared by frame_decoder_fuzz (the bytes decoded in one pass) and
-// frame_decoder_split_fuzz (decoded whole and again split).
+// The frame decoder's oracle, shared by frame_decoder_fuzz, frame_decoder_structured_fuzz (the
+// bytes decoded in one pass) and frame_decoder_split_fuzz (decoded whole and again split).
 //
 // Decoding whole, every header equals the one read from the bytes by the simple reading below,
 // its violation set is exactly the rules it breaks (DESIGN.md principle 3), a header is returned
@@ -23,7 +23,7 @@
 
 namespace wsspec::fuzz::frame_decoder_oracle {
 
-// The longest input the single-pass target decodes: every header form and every rule fits in a
+// The longest input the single-pass targets decode: every header form and every rule fits in a
 // few hundred bytes, and a longer payload only costs time (libFuzzer's -max_len in
 // fuzz/options/). Longer inputs are skipped.
 inline constexpr std::size_t max_input = 1024;
@@ -209,7 +209,7 @@ WSSPEC_FUZZ_ORACLE inline pass decode(const ref::decoder_config& config,
   return out;
 }
 
-// The single-pass target's input, [decoder_params: 3 bytes][bytes], decoded whole with every
+// The single-pass targets' input, [decoder_params: 3 bytes][bytes], decoded whole with every
 // check above. Inputs over max_input are skipped.
 WSSPEC_FUZZ_ORACLE inline void check_whole(const std::uint8_t* data, std::size_t size) {
   if (size > max_input) return;

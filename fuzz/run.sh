@@ -31,10 +31,10 @@ nice_level=${NICE:-19}
 seeds_dir=$root/build/fuzz-seeds
 work_root=$root/build/fuzz-work
 
-targets_all=(frame_decoder_fuzz frame_decoder_split_fuzz frame_roundtrip_fuzz utf8_fuzz
-  http_head_fuzz handshake_request_fuzz handshake_response_fuzz extensions_fuzz
-  deflate_negotiation_fuzz inflate_fuzz connection_server_fuzz connection_client_fuzz
-  case_file_fuzz)
+targets_all=(frame_decoder_fuzz frame_decoder_split_fuzz frame_decoder_structured_fuzz
+  frame_roundtrip_fuzz utf8_fuzz http_head_fuzz handshake_request_fuzz handshake_response_fuzz
+  extensions_fuzz deflate_negotiation_fuzz inflate_fuzz connection_server_fuzz
+  connection_client_fuzz case_file_fuzz)
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -121,10 +121,10 @@ campaign() {
       total_crashes=$((total_crashes + 1))
       echo "   $(basename "$f"): replay with  fuzz/run.sh replay $t fuzz/regressions/$t/$(basename "$f")" >&2
     done
-    summary+=("$(printf '%-26s %9s %7s %7s %7s %8s' "$t" "$(stat "$log" exec/s)" \
+    summary+=("$(printf '%-30s %9s %7s %7s %7s %8s' "$t" "$(stat "$log" exec/s)" \
       "$(stat "$log" cov)" "$(stat "$log" ft)" "$(find "$corpus" -type f | wc -l)" "$crashes")")
   done
-  printf '%-26s %9s %7s %7s %7s %8s\n' target exec/s cov ft corpus crashes
+  printf '%-30s %9s %7s %7s %7s %8s\n' target exec/s cov ft corpus crashes
   printf '%s\n' "${summary[@]}"
   echo "logs: $work_root/<target>/fuzz.log; corpus: $corpus_root/<target>"
   # A campaign that found a crash fails, so CI stops on it.

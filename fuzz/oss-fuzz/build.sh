@@ -6,8 +6,9 @@
 # seed corpus ($OUT/<target>_seed_corpus.zip, the committed seeds).
 #
 # No CMake and no Boost: the reference core needs only zlib, linked
-# statically so that the binaries run on the fuzzing runners. case_file_fuzz also needs the
-# harness's case-file sources and nlohmann-json's headers; it is skipped when those are missing.
+# statically so that the binaries run on the fuzzing runners. frame_decoder_structured_fuzz also
+# needs the harness's mutator sources (no JSON); case_file_fuzz needs the harness's case-file
+# sources and nlohmann-json's headers, and is skipped when those are missing.
 #
 # Locally (clang 19 with libFuzzer):
 #   CXX=clang++-19 CXXFLAGS="-O1 -g -fsanitize=address,fuzzer-no-link" \
@@ -56,6 +57,14 @@ for t in $core_targets; do
     $libs
   install_extras "$t"
 done
+
+# The frame decoder with the structure-aware custom mutator: the mutator and what it uses of the
+# harness (no Asio, no JSON).
+$CXX $compile_flags -I"$src/fuzz/custom_mutator" "$src/fuzz/frame_decoder_structured_fuzz.cpp" \
+  "$src/fuzz/custom_mutator/wsspec_custom_mutator.cpp" "$src/harness/src/mutator.cpp" \
+  "$src/harness/src/wire_frame.cpp" "$src/harness/src/opening_handshake.cpp" \
+  -o "$OUT/frame_decoder_structured_fuzz" $LIB_FUZZING_ENGINE "$work/libwsspec_reference.a" $libs
+install_extras frame_decoder_structured_fuzz
 
 # The case-file loader: case_json.cpp and what it uses of the harness (no Asio).
 if echo '#include <nlohmann/json.hpp>' | $CXX $compile_flags -x c++ -fsyntax-only - 2>/dev/null; then
