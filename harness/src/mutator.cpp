@@ -254,11 +254,18 @@ void fit_length_encoding(wire_frame& f) {
     f.length_bytes.reset();
 }
 
+// A declared length with the most significant bit set, which RFC 6455 §5.2 forbids: a receiver
+// knows the frame is invalid from its header alone, so no one waits for its payload.
+bool top_bit_length(const wire_frame& f) {
+  return f.declared_length && *f.declared_length >= (std::uint64_t{1} << 63);
+}
+
 // Replaces a frame's payload. A declared length no longer than the old payload stays no longer
 // than the new one: a longer one would make the peer wait for bytes that never come. One that was
 // already longer (read from a truncated stream) is left as it was.
 void set_payload(wire_frame& f, payload_spec p) {
-  const bool was_longer = f.declared_length && *f.declared_length > f.payload.length;
+  const bool was_longer =
+      f.declared_length && *f.declared_length > f.payload.length && !top_bit_length(f);
   f.payload = std::move(p);
   if (!was_longer && f.declared_length && *f.declared_length >= f.payload.length)
     f.declared_length.reset();
@@ -284,7 +291,7 @@ void enforce(std::vector<wire_frame>& frames, const mutation_limits& limits) {
 void enforce_sendable(std::vector<wire_frame>& frames, const mutation_limits& limits) {
   enforce(frames, limits);
   for (auto& f : frames) {
-    if (f.declared_length && *f.declared_length > f.payload.length) {
+    if (f.declared_length && *f.declared_length > f.payload.length && !top_bit_length(f)) {
       f.declared_length.reset();
       fit_length_encoding(f);
     }
@@ -866,7 +873,11 @@ void mutate_frames(std::vector<wire_frame>& frames, generator& g, const mutation
       break;
     }
     case 5:  // a declared length shorter than the payload: the rest reads as the next header
-      if (f.payload.length == 0 || g.chance(1, 5)) {
+      if (g.chance(1, 8)) {
+        // A 64-bit length with its most significant bit set (RFC 6455 §5.2: it MUST be 0).
+        f.declared_length = (std::uint64_t{1} << 63) | g.below(std::uint64_t{1} << 32);
+        f.length_bytes = 8;
+      } else if (f.payload.length == 0 || g.chance(1, 5)) {
         if (!f.declared_length || *f.declared_length <= f.payload.length) f.declared_length.reset();
       } else {
         f.declared_length = g.below(f.payload.length);

@@ -108,8 +108,13 @@ void expect_frames_within(const std::vector<wire_frame>& frames, const mutation_
   for (const auto& f : frames) {
     EXPECT_LE(f.payload.length, limits.max_payload) << where;
     EXPECT_FALSE(f.compress) << where;
-    if (f.declared_length) {
+    // Never longer than the payload, but for a length with its top bit set, which a receiver
+    // rejects from the header alone (RFC 6455 §5.2).
+    if (f.declared_length && *f.declared_length < (std::uint64_t{1} << 63)) {
       EXPECT_LE(*f.declared_length, f.payload.length) << where;
+    }
+    if (f.declared_length && *f.declared_length >= (std::uint64_t{1} << 63)) {
+      EXPECT_TRUE(!f.length_bytes || *f.length_bytes == 8) << where;
     }
     if (f.length_bytes) {
       const std::uint64_t declared = f.declared_length.value_or(f.payload.length);
@@ -271,6 +276,7 @@ struct kinds_seen {
   int rsv = 0;
   int non_minimal_length = 0;
   int short_declared_length = 0;
+  int top_bit_length = 0;
   int invalid_text = 0;
   int control_between_fragments = 0;
   int long_control = 0;
@@ -304,6 +310,7 @@ void count_frames(const std::vector<wire_frame>& frames, kinds_seen& k) {
         f.length_bytes.has_value() &&
         *f.length_bytes != ref::minimal_length_bytes(f.declared_length.value_or(f.payload.length));
     k.short_declared_length += f.declared_length && *f.declared_length < f.payload.length;
+    k.top_bit_length += f.declared_length && *f.declared_length >= (std::uint64_t{1} << 63);
     k.long_control += control && f.payload.length > 125;
     k.fragmented_control += control && !f.fin;
     k.edge_length += f.payload.length == 126 || f.payload.length == 65535;
@@ -368,6 +375,7 @@ TEST(MutateCase, EveryKindOfMutationIsProduced) {
   EXPECT_GT(k.rsv, 20);
   EXPECT_GT(k.non_minimal_length, 20);
   EXPECT_GT(k.short_declared_length, 20);
+  EXPECT_GT(k.top_bit_length, 5);
   EXPECT_GT(k.invalid_text, 20);
   EXPECT_GT(k.control_between_fragments, 20);
   EXPECT_GT(k.long_control, 20);

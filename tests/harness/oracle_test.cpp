@@ -63,6 +63,8 @@ struct derived {
   case_def expected;
 };
 
+ref::error d_rule(const struct derived& d);
+
 derived derive(const case_def& stimulus, const case_def* base = nullptr) {
   derived d;
   d.reference = run_reference(stimulus);
@@ -70,6 +72,10 @@ derived derive(const case_def& stimulus, const case_def* base = nullptr) {
   EXPECT_TRUE(c.has_value());
   if (c) d.expected = std::move(*c);
   return d;
+}
+
+ref::error d_rule(const derived& d) {
+  return d.reference.failures.empty() ? ref::error{} : d.reference.failures.front();
 }
 
 TEST(Oracle, TheReferencesOwnRunPassesWhatItDerives) {
@@ -148,7 +154,7 @@ TEST(Oracle, EchoesMissingBeforeAFailureAreNonStrictAndWrongOnesFailed) {
   fewer.messages.resize(1);
   const auto cut = evaluate(d.expected, fewer);
   EXPECT_EQ(finding_level(cut), verdict::non_strict);
-  EXPECT_EQ(finding_key(cut, d.reference), "echo_cut_short/unmasked_client_frame");
+  EXPECT_EQ(finding_key(cut, d.reference), "echo_cut_short");
   transcript wrong = d.reference.log;
   wrong.messages[0].digest ^= 1;
   const auto r = evaluate(d.expected, wrong);
@@ -226,6 +232,31 @@ TEST(Oracle, TheRuleCaseIsTheBaseCaseWhenItNamesTheRule) {
   const auto d = derive(stimulus_of({send_frames{{frame(0xB, payload_spec::text(""))}}}), base);
   EXPECT_EQ(d.expected.requirement, base->requirement);
   EXPECT_NE(d.expected.note.find(base->id), std::string::npos);
+}
+
+TEST(Oracle, AFailureInsideAnUnfinishedMessageOrFrameOnlyInforms) {
+  // Invalid UTF-8 in the first fragment of a message that never ends: the reference fails at
+  // once; a target that validates whole messages never sees the end.
+  const auto open =
+      derive(stimulus_of({send_frames{{frame(1, payload_spec::bytes({0xED, 0xB0}), false)}}}));
+  ASSERT_EQ(d_rule(open), ref::error::invalid_utf8);
+  EXPECT_EQ(open.expected.lvl, level::may);
+  transcript waited = open.reference.log;
+  waited.close = observed_close{1000, "", std::nullopt, micros(300)};
+  waited.close_sent_at = micros(200);
+  waited.close_sent_by_step = false;
+  waited.harness_closed_first = true;
+  waited.peer_eof_at = micros(400);
+  EXPECT_EQ(finding_level(evaluate(open.expected, waited)), verdict::ok);
+  // A frame cut short by its declared length leaves bytes read as the next header.
+  auto cut = text("Hello after");
+  cut.declared_length = 3;
+  EXPECT_EQ(derive(stimulus_of({send_frames{{cut}}})).expected.lvl, level::may);
+  // The same bytes in a message that ends: the target must fail.
+  const auto whole =
+      derive(stimulus_of({send_frames{{frame(1, payload_spec::bytes({0xED, 0xB0}))}}}));
+  EXPECT_EQ(whole.expected.lvl, level::must);
+  EXPECT_EQ(finding_level(evaluate(whole.expected, waited)), verdict::failed);
 }
 
 TEST(Oracle, ARefusedHandshakeSendsNoFrames) {

@@ -36,7 +36,9 @@ struct reference_run {
 //  - It failed the connection on rule R: the target must fail it (a Close with the reference's
 //    code or one the catalogue's case for R accepts, or a bare TCP close) after echoing what the
 //    reference echoed; the level is that of the catalogue's case for R (the base case first), so
-//    a rule the RFC leaves open gives an open finding.
+//    a rule the RFC leaves open gives an open finding. When the stimulus ends inside a frame or
+//    a message, the reference may have failed on bytes a target checks only once the frame or
+//    message is whole: not failing is then INFORMATIONAL (level MAY).
 //  - It echoed and closed: the target echoes the same messages and answers the same Pings
 //    (§6.2, §5.5.2), then completes the closing handshake.
 //  Where the connection ends early (a failure, or a Close of the stimulus), fewer echoes, in
@@ -71,8 +73,8 @@ void pin_mask_keys(case_def& stimulus, generator& g);
 
 // How many frames of each kind a stimulus sends, for the coverage figures of a campaign
 // ("text", "binary", "continuation", "close", "ping", "pong", "reserved-opcode", "rsv-bits",
-// "unmasked", "non-minimal-length", "short-declared-length", "fragmented-control",
-// "chopped-writes", "raw-bytes", "mutated-handshake").
+// "unmasked", "non-minimal-length", "short-declared-length", "top-bit-length",
+// "fragmented-control", "chopped-writes", "raw-bytes", "mutated-handshake").
 void count_kinds(const case_def& stimulus, std::map<std::string, std::uint64_t>& into);
 
 }  // namespace wsspec::harness::fuzzing
