@@ -47,6 +47,7 @@ bool is_request_error(error e) {
     case error::unsupported_version:
     case error::duplicate_version:
     case error::bad_subprotocol:
+    case error::duplicate_subprotocol:
     case error::bad_extension_syntax:
       return true;
     default:

@@ -412,6 +412,28 @@ void add_server_reads_handshake(catalogue& cat) {
       .request_header("Sec-WebSocket-Protocol", "chat superchat")
       .rule(ref::error::bad_subprotocol)
       .expect_handshake(handshake_rejected());
+  {
+    auto c = cat.add("rfc6455/4.2.1/subprotocol-repeated")
+                 .section("4.2.1")
+                 .roles(role_set::server)
+                 .may(
+                     "Optionally, a |Sec-WebSocket-Protocol| header field, with a list of values "
+                     "indicating which protocols the client would like to speak, ordered by "
+                     "preference.")
+                 .describe(
+                     "Send the opening handshake with \"Sec-WebSocket-Protocol: chat, chat\", a "
+                     "name given twice; the server refuses it with an error status, or accepts "
+                     "it (with chat or no subprotocol) and echoes a text message.")
+                 .note(
+                     "The elements \"MUST all be unique strings\" (RFC 6455 §4.1) is a MUST of "
+                     "the client. The list is still a list of tokens, so no grammar is broken "
+                     "and no sentence asks the server to refuse it: either answer informs.")
+                 .subprotocols({"chat", "chat"})
+                 .rule(ref::error::duplicate_subprotocol)
+                 .expect_handshake(handshake_either());
+    echo_after_handshake(c);
+    c.informational();
+  }
 
   // ----- 6. Sec-WebSocket-Version ---------------------------------------------------------
   struct version_row {

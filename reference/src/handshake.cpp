@@ -212,16 +212,21 @@ result<handshake_request> validate_request(const http_head& head) {
   if (broken(!versions.empty() && versions.front() != "13", error::unsupported_version))
     return error::unsupported_version;
 
-  // RFC 6455 §4.1: Sec-WebSocket-Protocol is 1#token whose elements MUST all be unique. A lax
-  // server skips what it cannot use.
+  // RFC 6455 §4.1: Sec-WebSocket-Protocol is 1#token whose elements MUST all be unique (a MUST
+  // of the client: a server may as well skip a repeated name). A lax server skips what it cannot
+  // use.
   for (const auto value : head.all("Sec-WebSocket-Protocol")) {
     const auto elements = split_list(value);
     if (broken(elements.empty(), error::bad_subprotocol)) return error::bad_subprotocol;
     for (const auto element : elements) {
+      if (!is_token(element)) {
+        if (enforced(error::bad_subprotocol)) return error::bad_subprotocol;
+        continue;
+      }
       const bool repeated = std::find(out.subprotocols.begin(), out.subprotocols.end(), element) !=
                             out.subprotocols.end();
-      if (!is_token(element) || repeated) {
-        if (enforced(error::bad_subprotocol)) return error::bad_subprotocol;
+      if (repeated) {
+        if (enforced(error::duplicate_subprotocol)) return error::duplicate_subprotocol;
         continue;
       }
       out.subprotocols.emplace_back(element);

@@ -98,6 +98,9 @@ const exemption exemptions[] = {
      "client role: testee clients offer no subprotocol, so a malformed Sec-WebSocket-Protocol "
      "in a response is also an unoffered one, which the client refuses first "
      "(unoffered_subprotocol)"},
+    {ref::error::duplicate_subprotocol, role_set::both,
+     "a repeated subprotocol breaks a MUST of the client (RFC 6455 §4.1); a server may accept "
+     "it, and a client checks the single name of a response with bad_subprotocol"},
     {ref::error::frame_too_big, role_set::both, own_limit},
     {ref::error::message_too_big, role_set::both, own_limit},
     {ref::error::decompressed_too_big, role_set::both, own_limit},

@@ -239,13 +239,13 @@ const request_row request_rows[] = {
     {"SubprotocolEmpty", [](http_head& h) { set(h, "Sec-WebSocket-Protocol", ""); },
      error::bad_subprotocol},
     {"SubprotocolRepeated", [](http_head& h) { set(h, "Sec-WebSocket-Protocol", "chat, chat"); },
-     error::bad_subprotocol},
+     error::duplicate_subprotocol},
     {"SubprotocolRepeatedAcrossHeaders",
      [](http_head& h) {
        add(h, "Sec-WebSocket-Protocol", "chat");
        add(h, "Sec-WebSocket-Protocol", "superchat, chat");
      },
-     error::bad_subprotocol},
+     error::duplicate_subprotocol},
     {"ExtensionEmptyElement", [](http_head& h) { set(h, "Sec-WebSocket-Extensions", "foo,,bar"); },
      error::bad_extension_syntax},
     {"ExtensionEmptyValue", [](http_head& h) { set(h, "Sec-WebSocket-Extensions", ""); },

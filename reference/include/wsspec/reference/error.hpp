@@ -71,6 +71,8 @@ enum class category : std::uint8_t { handshake, protocol, payload, limit, extens
     "RFC 6455 §11.3.5: Sec-WebSocket-Version sent more than once")                                 \
   X(bad_subprotocol, handshake, 0, 400,                                                            \
     "RFC 6455 §4.1: Sec-WebSocket-Protocol is not a list of tokens")                               \
+  X(duplicate_subprotocol, handshake, 0, 400,                                                      \
+    "RFC 6455 §4.1: a subprotocol is named more than once")                                        \
   X(bad_extension_syntax, handshake, 0, 400,                                                       \
     "RFC 6455 §9.1: Sec-WebSocket-Extensions does not follow the grammar")                         \
   X(bad_extension_parameter, extension, 0, 400,                                                    \
