@@ -67,7 +67,10 @@ planned_request plan_request(const handshake_spec& hs, std::string_view host_hea
   r.text = build_case_request(hs, host_header, resource, key, built);
   r.key = key_in_request(r.text).value_or(key);
   r.offered = built;
+  r.subprotocols = hs.subprotocols;
   for (const auto& f : hs.extra_headers) {
+    if (ref::iequals(f.name, "Sec-WebSocket-Protocol"))
+      for (const auto name : ref::split_list(f.value)) r.subprotocols.emplace_back(name);
     if (!ref::iequals(f.name, "Sec-WebSocket-Extensions")) continue;
     if (auto more = ref::parse_extensions(f.value))
       r.offered.insert(r.offered.end(), more->begin(), more->end());
@@ -80,10 +83,10 @@ planned_request plan_request(const handshake_spec& hs, std::string_view host_hea
   return r;
 }
 
-judged_response judge_response(const ref::http_head& response, const planned_request& request,
-                               const handshake_spec& hs) {
+judged_response judge_response(const ref::http_head& response, const planned_request& request) {
   judged_response j;
-  auto accepted = ref::validate_response(response, request.key, hs.subprotocols, request.offered);
+  auto accepted =
+      ref::validate_response(response, request.key, request.subprotocols, request.offered);
   if (!accepted) {
     j.problem = accepted.err();
     j.violation = response.status == 101;

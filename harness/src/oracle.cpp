@@ -1,6 +1,10 @@
 #include "wsspec/harness/oracle.hpp"
 
 #include <algorithm>
+#include <span>
+
+#include "wsspec/reference/close_code.hpp"
+#include "wsspec/reference/utf8_validator.hpp"
 
 namespace wsspec::harness::fuzzing {
 
@@ -102,6 +106,31 @@ bool stimulus_complete(const case_def& c) {
   return complete && !open_message;
 }
 
+// The stimulus sends text that is not UTF-8: in a text or continuation frame, or as a Close
+// reason. Each frame is read on its own, so a character split between fragments counts too.
+bool carries_invalid_utf8(const case_def& c) {
+  const auto bad = [](const wire_frame& f) {
+    if (f.payload.length > 4096 || (f.opcode != 0x0 && f.opcode != 0x1 && f.opcode != 0x8))
+      return false;
+    const auto body = f.payload.materialize();
+    const std::size_t from = f.opcode == 0x8 ? std::min<std::size_t>(2, body.size()) : 0;
+    return !ref::is_valid_utf8(std::span<const std::uint8_t>(body).subspan(from));
+  };
+  for (const auto& s : c.steps) {
+    if (const auto* f = std::get_if<send_frames>(&s))
+      if (std::any_of(f->frames.begin(), f->frames.end(), bad)) return true;
+    if (const auto* cl = std::get_if<close_step>(&s)) {
+      if (!ref::is_valid_utf8(std::string_view(cl->reason))) return true;
+      if (std::any_of(cl->then.begin(), cl->then.end(), bad)) return true;
+      if (cl->raw_payload && cl->raw_payload->length > 2 && cl->raw_payload->length <= 4096) {
+        const auto body = cl->raw_payload->materialize();
+        if (!ref::is_valid_utf8(std::span<const std::uint8_t>(body).subspan(2))) return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool default_request(const handshake_spec& h) {
   return !h.raw_request && h.extra_headers.empty() && h.omit_headers.empty() && h.chop == 0 &&
          h.frames_with_request.empty();
@@ -128,6 +157,10 @@ void take_requirement(case_def& c, const case_def& from) {
 }
 
 }  // namespace
+
+bool fuzzable(const case_def& c) {
+  return !c.performance && !c.expect.requires_deflate;
+}
 
 std::optional<case_def> expect_as_reference(const case_def& mutated, const reference_run& reference,
                                             const case_def* base, const catalogue& cat) {
@@ -202,6 +235,11 @@ std::optional<case_def> expect_as_reference(const case_def& mutated, const refer
     ce.require_clean = false;
     ce.codes.clear();
     if (r.close && r.close->code) ce.codes.push_back(*r.close->code);
+    // A stimulus that also sends text that is not UTF-8 breaks two rules: the reference names
+    // the protocol error it met first, a target may name the other (RFC 6455 §7.4.1: 1007).
+    if (!ce.codes.empty() && ce.codes.front() == ref::close_code::protocol_error &&
+        carries_invalid_utf8(mutated))
+      ce.codes.push_back(ref::close_code::invalid_payload);
     if (from && from->expect.close.closes == close_expectation::who::target)
       for (auto code : from->expect.close.codes)
         if (std::find(ce.codes.begin(), ce.codes.end(), code) == ce.codes.end())

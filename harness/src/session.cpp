@@ -237,7 +237,7 @@ class runner_state {
     log(entry_kind::handshake_response, render(*head));
     tr_.peer_head = *head;
     tr_.deflate_offered = !request.deflate.empty();
-    const judged_response judged = judge_response(*head, request, hs);
+    const judged_response judged = judge_response(*head, request);
     tr_.handshake_problem = judged.problem;
     if (judged.violation) violation(*judged.problem, "in the 101 response");
     if (judged.deflate) agree(*judged.deflate);

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <thread>
 
+#include "wsspec/harness/oracle.hpp"
 #include "wsspec/harness/selector.hpp"
 #include "wsspec/reference/asio/endpoint.hpp"
 
@@ -36,12 +37,11 @@ class echo_server {
   std::thread thread_;
 };
 
-std::vector<const case_def*> fuzzable() {
+std::vector<const case_def*> mutable_cases() {
   selection s;
   std::vector<std::string> unmatched;
   auto all = select(builtin_catalogue().cases(), s, unmatched);
-  std::erase_if(all,
-                [](const case_def* c) { return c->performance || c->expect.requires_deflate; });
+  std::erase_if(all, [](const case_def* c) { return !fuzzable(*c); });
   return all;
 }
 
@@ -49,7 +49,7 @@ campaign_options against(std::uint16_t port) {
   campaign_options o;
   o.port = port;
   o.host_header = "127.0.0.1:" + std::to_string(port);
-  o.bases = fuzzable();
+  o.bases = mutable_cases();
   o.cat = &builtin_catalogue();
   o.jobs = 8;
   o.threads = 2;

@@ -43,10 +43,10 @@ TEST(OpeningHandshake, TheResponseIsJudgedAgainstTheKeyActuallySent) {
   const auto r = plan_request(hs, "h", "/", nonce);
   EXPECT_EQ(r.key, "AAECAwQFBgcICQoLDA0O");
   const auto right =
-      judge_response(parse(response_for(r.key), ref::http_head_parser::kind::response), r, hs);
+      judge_response(parse(response_for(r.key), ref::http_head_parser::kind::response), r);
   EXPECT_TRUE(right.complete);
   const auto wrong = judge_response(
-      parse(response_for(ref::key_for_nonce(nonce)), ref::http_head_parser::kind::response), r, hs);
+      parse(response_for(ref::key_for_nonce(nonce)), ref::http_head_parser::kind::response), r);
   EXPECT_FALSE(wrong.complete);
   EXPECT_EQ(wrong.problem, ref::error::bad_accept);
   EXPECT_TRUE(wrong.violation);
@@ -55,7 +55,7 @@ TEST(OpeningHandshake, TheResponseIsJudgedAgainstTheKeyActuallySent) {
 TEST(OpeningHandshake, ARefusalIsNoViolation) {
   const auto r = plan_request({}, "h", "/", nonce);
   const auto j = judge_response(
-      parse("HTTP/1.1 400 Bad Request\r\n\r\n", ref::http_head_parser::kind::response), r, {});
+      parse("HTTP/1.1 400 Bad Request\r\n\r\n", ref::http_head_parser::kind::response), r);
   EXPECT_FALSE(j.complete);
   EXPECT_TRUE(j.problem);
   EXPECT_FALSE(j.violation);
@@ -69,14 +69,31 @@ TEST(OpeningHandshake, DeflateOfferedInAnExtraFieldLineCanBeAgreed) {
   const auto j =
       judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n"),
                            ref::http_head_parser::kind::response),
-                     r, hs);
+                     r);
   EXPECT_TRUE(j.complete);
   EXPECT_TRUE(j.deflate);
   // An extension that was not offered breaks RFC 6455 §4.1.
   const auto other =
       judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: x-other\r\n"),
                            ref::http_head_parser::kind::response),
-                     r, hs);
+                     r);
+  EXPECT_FALSE(other.complete);
+  EXPECT_TRUE(other.violation);
+}
+
+TEST(OpeningHandshake, ASubprotocolOfferedInAnExtraFieldLineCanBeSelected) {
+  handshake_spec hs;
+  hs.extra_headers.push_back({"Sec-WebSocket-Protocol", "chat, chat"});
+  const auto r = plan_request(hs, "h", "/", nonce);
+  const auto j = judge_response(parse(response_for(r.key, "Sec-WebSocket-Protocol: chat\r\n"),
+                                      ref::http_head_parser::kind::response),
+                                r);
+  EXPECT_TRUE(j.complete);
+  // One that was not offered breaks RFC 6455 §4.1.
+  const auto other =
+      judge_response(parse(response_for(r.key, "Sec-WebSocket-Protocol: superchat\r\n"),
+                           ref::http_head_parser::kind::response),
+                     r);
   EXPECT_FALSE(other.complete);
   EXPECT_TRUE(other.violation);
 }
@@ -93,20 +110,20 @@ TEST(OpeningHandshake, DeflateParametersOutsideRfc7692AreAViolation) {
                                                     "Sec-WebSocket-Extensions: permessage-deflate; "
                                                     "server_max_window_bits=10\r\n"),
                                        ref::http_head_parser::kind::response),
-                                 r, hs);
+                                 r);
   EXPECT_TRUE(ok.complete);
   const auto wider =
       judge_response(parse(response_for(r.key,
                                         "Sec-WebSocket-Extensions: permessage-deflate; "
                                         "server_max_window_bits=15\r\n"),
                            ref::http_head_parser::kind::response),
-                     r, hs);
+                     r);
   EXPECT_FALSE(wider.complete);
   EXPECT_TRUE(wider.violation);
   const auto unknown = judge_response(
       parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate; x=1\r\n"),
             ref::http_head_parser::kind::response),
-      r, hs);
+      r);
   EXPECT_TRUE(unknown.violation);
 }
 
@@ -315,7 +332,7 @@ TEST(OpeningHandshake, DeflateOffersGoFirstInPreferenceOrder) {
   const auto second =
       judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n"),
                            ref::http_head_parser::kind::response),
-                     r, hs);
+                     r);
   EXPECT_TRUE(second.complete);
   ASSERT_TRUE(second.deflate);
   EXPECT_EQ(second.deflate->server_max_window_bits, 15);
@@ -330,7 +347,7 @@ TEST(OpeningHandshake, AcceptingOnlyAMalformedOfferIsAViolation) {
   const auto j =
       judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n"),
                            ref::http_head_parser::kind::response),
-                     r, hs);
+                     r);
   EXPECT_FALSE(j.complete);
   EXPECT_TRUE(j.violation);
   EXPECT_EQ(j.problem, ref::error::bad_extension_parameter);

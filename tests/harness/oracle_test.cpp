@@ -133,6 +133,20 @@ TEST(Oracle, AnotherStatusCodeWhenFailingIsNonStrict) {
   EXPECT_EQ(finding_key(r, d.reference), "wrong_close_code/reserved_opcode");
 }
 
+TEST(Oracle, TwoRulesBrokenAtOnceAcceptEitherCode) {
+  // A 16-bit length for one byte (a protocol error) of text that is not UTF-8: the reference
+  // fails on the length with 1002; 1007 names the other violation.
+  auto f = frame(1, payload_spec::bytes({0xE0}));
+  f.length_bytes = 2;
+  const auto d = derive(stimulus_of({send_frames{{f}}}));
+  const auto& codes = d.expected.expect.close.codes;
+  EXPECT_NE(std::find(codes.begin(), codes.end(), 1002), codes.end());
+  EXPECT_NE(std::find(codes.begin(), codes.end(), 1007), codes.end());
+  // A reserved opcode alone: 1002 only.
+  const auto alone = derive(stimulus_of({send_frames{{frame(0x3, payload_spec::text("x"))}}}));
+  EXPECT_EQ(alone.expected.expect.close.codes, std::vector<std::uint16_t>{1002});
+}
+
 TEST(Oracle, FailingWithoutACloseFrameIsNonStrict) {
   const auto d = derive(stimulus_of({send_frames{{unmasked(text("bad"))}}}));
   transcript t = d.reference.log;

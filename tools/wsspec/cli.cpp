@@ -43,15 +43,7 @@ using harness::case_result;
 // cannot be used.
 bool make_tls(const test_options& o, std::shared_ptr<ref::asio::tls_context>& tls,
               std::ostream& out, std::ostream& err) {
-  try {
-    tls = ref::asio::make_client_context({.ca_file = o.ca_file,
-                                          .insecure = o.insecure,
-                                          .cert_file = o.client_cert,
-                                          .key_file = o.client_key});
-  } catch (const std::exception& e) {
-    err << "wsspec: " << e.what() << "\n";
-    return false;
-  }
+  if (!make_client_tls(o.ca_file, o.insecure, o.client_cert, o.client_key, tls, err)) return false;
   if (o.insecure) out << "wsspec: the server's certificate is not verified (--insecure)\n";
   return true;
 }

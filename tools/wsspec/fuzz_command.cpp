@@ -178,17 +178,8 @@ int fuzz(const fuzz_options& o, std::ostream& out, std::ostream& err, std::atomi
     return exit_usage;
   }
   std::shared_ptr<ref::asio::tls_context> tls;
-  if (url.secure) {
-    try {
-      tls = ref::asio::make_client_context({.ca_file = o.ca_file,
-                                            .insecure = o.insecure,
-                                            .cert_file = o.client_cert,
-                                            .key_file = o.client_key});
-    } catch (const std::exception& e) {
-      err << "wsspec: " << e.what() << "\n";
-      return exit_usage;
-    }
-  }
+  if (url.secure && !make_client_tls(o.ca_file, o.insecure, o.client_cert, o.client_key, tls, err))
+    return exit_usage;
   const std::string out_dir = resuming ? o.resume : o.out_dir;
   if (!resuming) {
     saved.target = target;
@@ -210,9 +201,7 @@ int fuzz(const fuzz_options& o, std::ostream& out, std::ostream& err, std::atomi
   }
   // Performance and compression cases are left out: their sessions are long, and the campaign
   // does not negotiate permessage-deflate.
-  std::erase_if(bases, [](const harness::case_def* c) {
-    return c->performance || c->expect.requires_deflate;
-  });
+  std::erase_if(bases, [](const harness::case_def* c) { return !harness::fuzzing::fuzzable(*c); });
   if (bases.empty()) {
     err << "wsspec: the selection has no case to fuzz\n";
     return exit_usage;

@@ -282,6 +282,19 @@ bool string_list(const nlohmann::json& v, const std::string& what, std::vector<s
   return true;
 }
 
+bool make_client_tls(const std::string& ca, bool insecure, const std::string& cert,
+                     const std::string& key, std::shared_ptr<ref::asio::tls_context>& into,
+                     std::ostream& err) {
+  try {
+    into = ref::asio::make_client_context(
+        {.ca_file = ca, .insecure = insecure, .cert_file = cert, .key_file = key});
+  } catch (const std::exception& e) {
+    err << "wsspec: " << e.what() << "\n";
+    return false;
+  }
+  return true;
+}
+
 bool select_cases(const test_options& o, ref::role role, harness::catalogue& from_file,
                   std::vector<const harness::case_def*>& selected, std::ostream& err) {
   harness::selection sel;

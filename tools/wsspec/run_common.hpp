@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "wsspec/harness/catalogue.hpp"
 #include "wsspec/harness/evaluator.hpp"
+#include "wsspec/reference/asio/tls.hpp"
 #include "wsspec/reports/expect.hpp"
 #include "wsspec/reports/report.hpp"
 
@@ -47,6 +49,12 @@ struct test_options {
 };
 
 std::string now_iso();
+// The TLS context for a wss:// target: `ca` to trust (empty: the system's), no verification at
+// all with `insecure`, and a client certificate and key when given. False with a line on `err`
+// when a file cannot be used.
+bool make_client_tls(const std::string& ca, bool insecure, const std::string& cert,
+                     const std::string& key, std::shared_ptr<ref::asio::tls_context>& into,
+                     std::ostream& err);
 bool parse_listen(const std::string& text, std::string& host, std::uint16_t& port);
 bool parse_shard(const std::string& text, std::size_t& index, std::size_t& count);
 std::string pad(std::string_view s, std::size_t w);

@@ -26,6 +26,8 @@ struct planned_request {
   std::string key;
   // Every extension offered, in the built field and in extra field lines alike.
   std::vector<ref::extension> offered;
+  // Every subprotocol offered, likewise: a response may select any of them (RFC 6455 §4.1).
+  std::vector<std::string> subprotocols;
   // The valid permessage-deflate offers among them, in order.
   std::vector<ref::deflate_offer> deflate;
 };
@@ -48,8 +50,7 @@ struct judged_response {
 };
 
 // RFC 6455 §4.1 (the client's checks of the response) and RFC 7692 §7 (the agreed parameters).
-judged_response judge_response(const ref::http_head& response, const planned_request& request,
-                               const handshake_spec& hs);
+judged_response judge_response(const ref::http_head& response, const planned_request& request);
 
 // ----- testing a client: wsspec's answer -------------------------------------------------------
 

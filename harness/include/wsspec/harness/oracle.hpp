@@ -28,6 +28,10 @@ struct reference_run {
   std::vector<std::pair<std::uint8_t, std::vector<std::uint8_t>>> echoed;
 };
 
+// Whether a campaign mutates `c`: not a performance case (long, and alone), and not one about
+// permessage-deflate, which a campaign does not negotiate.
+bool fuzzable(const case_def& c);
+
 // The case a live target is judged by: the stimulus of `mutated` with the expectation the
 // reference's run gives, and the requirement of the rule the reference acted on.
 //  - The reference refused the handshake: the target must refuse it too (RFC 6455 §4.2.1).
