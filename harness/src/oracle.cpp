@@ -131,6 +131,33 @@ bool carries_invalid_utf8(const case_def& c) {
   return false;
 }
 
+// The stimulus breaks a rule of RFC 6455 §5 in a frame header or in the order of frames (or
+// sends bytes whose framing is anyone's guess: raw bytes, a frame cut short).
+bool breaks_framing(const case_def& c) {
+  bool open_message = false;
+  bool broken = false;
+  const auto check = [&](const wire_frame& f) {
+    const bool control = f.opcode >= 0x8;
+    const std::uint64_t n = f.declared_length.value_or(f.payload.length);
+    const std::uint8_t minimal = n <= 125 ? 0 : n <= 0xFFFF ? 2 : 8;
+    if (f.rsv1 || f.rsv2 || f.rsv3 || (f.opcode >= 0x3 && f.opcode <= 0x7) || f.opcode >= 0xB ||
+        f.mask == masking::inverted || (control && (!f.fin || n > 125)) || f.declared_length ||
+        (f.length_bytes && *f.length_bytes != minimal))
+      broken = true;
+    if (f.opcode == 0x0 && !open_message) broken = true;
+    if ((f.opcode == 0x1 || f.opcode == 0x2) && open_message) broken = true;
+    if (f.opcode <= 0x2) open_message = !f.fin;
+  };
+  for (const auto& s : c.steps) {
+    if (std::holds_alternative<send_raw>(s)) broken = true;
+    if (const auto* f = std::get_if<send_frames>(&s))
+      for (const auto& fr : f->frames) check(fr);
+    if (const auto* cl = std::get_if<close_step>(&s))
+      for (const auto& fr : cl->then) check(fr);
+  }
+  return broken;
+}
+
 bool default_request(const handshake_spec& h) {
   return !h.raw_request && h.extra_headers.empty() && h.omit_headers.empty() && h.chop == 0 &&
          h.frames_with_request.empty();
@@ -235,11 +262,15 @@ std::optional<case_def> expect_as_reference(const case_def& mutated, const refer
     ce.require_clean = false;
     ce.codes.clear();
     if (r.close && r.close->code) ce.codes.push_back(*r.close->code);
-    // A stimulus that also sends text that is not UTF-8 breaks two rules: the reference names
-    // the protocol error it met first, a target may name the other (RFC 6455 §7.4.1: 1007).
+    // A stimulus that breaks a framing rule and sends text that is not UTF-8 breaks two rules:
+    // the reference names the one it met first, a target may name the other (RFC 6455 §7.4.1:
+    // 1002 for a protocol error, 1007 for data inconsistent with its type).
     if (!ce.codes.empty() && ce.codes.front() == ref::close_code::protocol_error &&
         carries_invalid_utf8(mutated))
       ce.codes.push_back(ref::close_code::invalid_payload);
+    if (!ce.codes.empty() && ce.codes.front() == ref::close_code::invalid_payload &&
+        breaks_framing(mutated))
+      ce.codes.push_back(ref::close_code::protocol_error);
     if (from && from->expect.close.closes == close_expectation::who::target)
       for (auto code : from->expect.close.codes)
         if (std::find(ce.codes.begin(), ce.codes.end(), code) == ce.codes.end())

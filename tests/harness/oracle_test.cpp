@@ -142,6 +142,14 @@ TEST(Oracle, TwoRulesBrokenAtOnceAcceptEitherCode) {
   const auto& codes = d.expected.expect.close.codes;
   EXPECT_NE(std::find(codes.begin(), codes.end(), 1002), codes.end());
   EXPECT_NE(std::find(codes.begin(), codes.end(), 1007), codes.end());
+  // Invalid UTF-8 first, then a continuation with RSV1 set: 1007 from the reference, 1002 too.
+  auto rsv = continuation("");
+  rsv.rsv1 = true;
+  const auto utf8_first = derive(
+      stimulus_of({send_frames{{frame(1, payload_spec::bytes({0xED, 0xA0, 0x80}), false), rsv}}}));
+  const auto& both = utf8_first.expected.expect.close.codes;
+  EXPECT_EQ(both.front(), 1007);
+  EXPECT_NE(std::find(both.begin(), both.end(), 1002), both.end());
   // A reserved opcode alone: 1002 only.
   const auto alone = derive(stimulus_of({send_frames{{frame(0x3, payload_spec::text("x"))}}}));
   EXPECT_EQ(alone.expected.expect.close.codes, std::vector<std::uint16_t>{1002});
