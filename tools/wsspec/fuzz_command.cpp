@@ -232,6 +232,7 @@ int fuzz(const fuzz_options& o, std::ostream& out, std::ostream& err, std::atomi
   for (const auto& [key, n] : saved.summary.findings) co.known.insert(key);
   co.stop = &stopping;
   const bool terminal = &out == &std::cout && ::isatty(STDOUT_FILENO);
+  const std::string started_at = now_iso();
   const auto started = std::chrono::steady_clock::now();
   auto last_line = started;
   co.on_progress = [&](std::uint64_t runs, std::size_t findings) {
@@ -304,7 +305,7 @@ int fuzz(const fuzz_options& o, std::ostream& out, std::ostream& err, std::atomi
   a.info.jobs = co.jobs;
   a.info.time_scale = o.slow;
   a.info.close_timeout_ms = o.timeout_ms;
-  a.info.started = now_iso();
+  a.info.started = started_at;
   a.info.wall_ms = summary.wall_ms;
   a.info.tls_unverified = url.secure && o.insecure;
   a.info.fuzz = summary;
