@@ -261,6 +261,8 @@ result<deflate_params> accept_deflate_response(const extension& response,
 struct deflater::impl {
   z_stream stream{};
   bool no_context_takeover = false;
+  // A part of the current message was compressed (compress_part without `last`).
+  bool started = false;
 
   impl(int window_bits, bool no_context, int level) : no_context_takeover(no_context) {
     check_window_bits(window_bits);
@@ -283,8 +285,9 @@ struct deflater::impl {
   impl(const impl&) = delete;
   impl& operator=(const impl&) = delete;
 
-  void compress(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out) {
-    if (message.empty()) {
+  void compress_part(std::span<const std::uint8_t> part, bool last,
+                     std::vector<std::uint8_t>& out) {
+    if (last && part.empty() && !started) {
       // RFC 7692 §7.2.3.6: the single octet 0x00 (an empty stored block's header bits, the
       // rest of the block being the tail the receiver appends) is a compressed empty message.
       // zlib emits nothing for a second sync flush without input, so it is written directly;
@@ -293,12 +296,14 @@ struct deflater::impl {
       out.push_back(0x00);
       return;
     }
+    if (part.empty() && !last) return;
+    started = true;
     const std::size_t start = out.size();
     std::size_t offset = 0;
-    while (offset < message.size()) {
-      const std::size_t piece = std::min(message.size() - offset, max_zlib_chunk);
-      const bool final_piece = offset + piece == message.size();
-      stream.next_in = const_cast<Bytef*>(message.data() + offset);
+    do {
+      const std::size_t piece = std::min(part.size() - offset, max_zlib_chunk);
+      const bool final_piece = last && offset + piece == part.size();
+      stream.next_in = const_cast<Bytef*>(part.data() + offset);
       stream.avail_in = static_cast<uInt>(piece);
       offset += piece;
       // RFC 7692 §7.2.1: the message ends with a sync flush, i.e. an empty stored block.
@@ -318,12 +323,15 @@ struct deflater::impl {
         // zlib has finished the flush when it leaves output space unused.
         if (stream.avail_in == 0 && stream.avail_out != 0) break;
       }
-    }
-    // RFC 7692 §7.2.1: remove the 00 00 FF FF that ends the sync flush's empty stored block.
+    } while (offset < part.size());
+    if (!last) return;
+    // RFC 7692 §7.2.1: remove the 00 00 FF FF that ends the sync flush's empty stored block
+    // (the final part's flush writes all of it).
     if (out.size() - start < flush_tail.size() ||
         !std::equal(flush_tail.begin(), flush_tail.end(), out.end() - flush_tail.size()))
       throw std::runtime_error("zlib sync flush did not end with 00 00 FF FF");
     out.resize(out.size() - flush_tail.size());
+    started = false;
     // RFC 7692 §7.2.1: with no_context_takeover each message starts with an empty window.
     if (no_context_takeover) deflateReset(&stream);
   }
@@ -336,7 +344,12 @@ deflater::deflater(deflater&&) noexcept = default;
 deflater& deflater::operator=(deflater&&) noexcept = default;
 
 void deflater::compress(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out) {
-  impl_->compress(message, out);
+  impl_->compress_part(message, true, out);
+}
+
+void deflater::compress_part(std::span<const std::uint8_t> part, bool last,
+                             std::vector<std::uint8_t>& out) {
+  impl_->compress_part(part, last, out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,7 +365,7 @@ struct inflater::impl {
   // The stream ended with a block that had BFINAL set; further blocks need a new zlib stream.
   bool stream_ended = false;
   std::optional<error> failure;
-  // Output is produced here, then appended to the message: the message grows by what was
+  // Output is produced here, then handed to the sink: the message grows by what was
   // decompressed, never by spare room.
   std::vector<Bytef> scratch;
 
@@ -376,10 +389,10 @@ struct inflater::impl {
     return true;
   }
 
-  // Feeds `in` to zlib, appending the output to `out`. When the stream ends and `stop_at_end` is
+  // Feeds `in` to zlib, handing the output to `out`. When the stream ends and `stop_at_end` is
   // set, the rest of `in` is dropped.
   std::optional<error> feed(std::span<const std::uint8_t> in, bool stop_at_end,
-                            std::vector<std::uint8_t>& out) {
+                            const inflater::sink& out) {
     // RFC 7692 §7.1.2: the peer's data must not refer back further than the agreed window.
     // zlib checks a distance against its window plus what the current call already wrote, so
     // below the 32 KiB window (which no DEFLATE distance can exceed) each call writes one byte:
@@ -417,7 +430,7 @@ struct inflater::impl {
       const std::size_t produced = room - stream.avail_out;
       const std::size_t kept =
           static_cast<std::size_t>(std::min<std::uint64_t>(produced, remaining));
-      out.insert(out.end(), scratch.data(), scratch.data() + kept);
+      if (kept > 0) out(std::span<const std::uint8_t>(scratch.data(), kept));
       size += kept;
       if (kept < produced) return error::decompressed_too_big;
       output_full = stream.avail_out == 0;
@@ -433,7 +446,7 @@ struct inflater::impl {
   }
 
   std::optional<error> decompress(std::span<const std::uint8_t> in, bool last,
-                                  std::vector<std::uint8_t>& out) {
+                                  const inflater::sink& out) {
     if (failure) return failure;
     if (!in_message) {
       in_message = true;
@@ -448,7 +461,7 @@ struct inflater::impl {
     return e;
   }
 
-  std::optional<error> finish(std::vector<std::uint8_t>& out) {
+  std::optional<error> finish(const inflater::sink& out) {
     // RFC 7692 §7.2.2: append 00 00 FF FF to the message's payload before decompressing. A
     // message whose data ended with a BFINAL block needs no tail to be complete.
     if (!stream_ended) {
@@ -479,6 +492,13 @@ inflater& inflater::operator=(inflater&&) noexcept = default;
 
 std::optional<error> inflater::decompress(std::span<const std::uint8_t> in, bool last,
                                           std::vector<std::uint8_t>& out) {
+  return impl_->decompress(in, last, [&out](std::span<const std::uint8_t> piece) {
+    out.insert(out.end(), piece.begin(), piece.end());
+  });
+}
+
+std::optional<error> inflater::decompress(std::span<const std::uint8_t> in, bool last,
+                                          const sink& out) {
   return impl_->decompress(in, last, out);
 }
 

@@ -1524,6 +1524,55 @@ TEST(DeflateObjects, MoveKeepsTheStream) {
   EXPECT_EQ(std::get<bytes>(decompress(in3, compress(d3, hello))), hello);
 }
 
+// A message compressed in parts is one message: the parts' output together decompresses to it
+// (with our inflater and plain zlib), with or without context takeover and whatever the parts'
+// sizes; parts without input add nothing, and the tail is removed from the final part only.
+TEST(Deflater, MessageInPartsIsOneMessage) {
+  const bytes large = random_bytes(200000, 11);
+  const bytes text = repetitive_bytes(50000);
+  for (const bool no_context : {false, true}) {
+    for (const std::size_t part : {std::size_t{1000}, std::size_t{65536}, std::size_t{300000}}) {
+      SCOPED_TRACE(testing::Message() << "no_context " << no_context << " part " << part);
+      deflater d(15, no_context);
+      inflater in(15, no_context);
+      std::optional<zlib_raw_inflate> plain;
+      for (const bytes* m : {&large, &text, &large}) {
+        bytes out;
+        std::size_t parts = 0;
+        for (std::size_t at = 0; at < m->size(); at += part) {
+          const std::size_t n = std::min(part, m->size() - at);
+          const bool last = at + n == m->size();
+          d.compress_part(std::span(*m).subspan(at, n), last, out);
+          if (!last) d.compress_part({}, false, out);
+          ++parts;
+        }
+        EXPECT_EQ(parts, (m->size() + part - 1) / part);
+        ASSERT_GE(out.size(), 4u);
+        EXPECT_NE(bytes(out.end() - 4, out.end()), (bytes{0x00, 0x00, 0xff, 0xff}));
+        EXPECT_EQ(std::get<bytes>(decompress(in, out)), *m);
+        if (!plain || no_context) plain.emplace(15);
+        EXPECT_EQ(plain->message(out), std::optional<bytes>(*m));
+      }
+    }
+  }
+}
+
+// A message whose final part is empty ends with the flush of what the earlier parts gave; an
+// empty message given as one empty final part is the single 0x00 octet (RFC 7692 §7.2.3.6).
+TEST(Deflater, EmptyFinalPartAndEmptyMessage) {
+  deflater d(15, false);
+  inflater in(15, false);
+  bytes out;
+  d.compress_part(hello, false, out);
+  d.compress_part({}, true, out);
+  EXPECT_EQ(std::get<bytes>(decompress(in, out)), hello);
+  bytes empty;
+  d.compress_part({}, true, empty);
+  EXPECT_EQ(empty, bytes{0x00});
+  EXPECT_EQ(std::get<bytes>(decompress(in, empty)), bytes{});
+  EXPECT_EQ(std::get<bytes>(decompress(in, compress(d, hello))), hello);
+}
+
 TEST(DeflateObjects, RejectWindowBitsOutOfRange) {
   EXPECT_THROW(deflater(7, false), std::invalid_argument);
   EXPECT_THROW(deflater(16, false), std::invalid_argument);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -105,6 +106,12 @@ class deflater {
   // Appends the compressed form of one whole message to `out` (RFC 7692 §7.2.1: the trailing
   // 00 00 FF FF of the final sync flush removed).
   void compress(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out);
+  // The same for a message given in parts, in order: appends what zlib produced so far for the
+  // next `part`; `last` marks the message's final part, whose output ends the message (flushed,
+  // 00 00 FF FF removed). A message's compressed form is the concatenation of its parts' output,
+  // so it can be sent as it is produced without the message and its compressed form being held
+  // whole at once.
+  void compress_part(std::span<const std::uint8_t> part, bool last, std::vector<std::uint8_t>& out);
 
  private:
   struct impl;
@@ -129,6 +136,10 @@ class inflater {
   // grows past the limit). After an error every later call returns the same error.
   std::optional<error> decompress(std::span<const std::uint8_t> in, bool last,
                                   std::vector<std::uint8_t>& out);
+  // The same, handing each piece of output (at most 32 KiB) to `sink` as it is produced: the
+  // caller decides where the message's bytes go (and how it grows).
+  using sink = std::function<void(std::span<const std::uint8_t>)>;
+  std::optional<error> decompress(std::span<const std::uint8_t> in, bool last, const sink& out);
   // Bytes produced for the current message so far (after its last piece, the whole message).
   std::uint64_t message_size() const noexcept;
 
