@@ -28,6 +28,14 @@ decoder_config make_decoder_config(const connection_config& c) {
 constexpr std::size_t apart_threshold = 16 * 1024;
 // More than the deflater's output grows by at a time, plus a sync flush's empty block.
 constexpr std::size_t deflate_room = 64 * 1024;
+// A compressed message at least this large, given to the connection to keep, is compressed as it
+// is sent (see send_message): below it, holding the message and its compressed form at once
+// costs little, and the message goes out in one frame.
+constexpr std::size_t stream_threshold = std::size_t{1} << 20;
+// The frames of a message compressed as it is sent carry this many compressed bytes (the last
+// fewer), unless fragment_size asks for smaller ones; the message is compressed in parts of
+// this size.
+constexpr std::size_t stream_frame = 64 * 1024;
 // A buffer reused from message to message (out_, scratch_) keeps its capacity once emptied,
 // unless it grew past this for one large message: that memory is released.
 constexpr std::size_t keep_capacity = 1 << 20;
@@ -108,6 +116,8 @@ std::size_t connection::output_pieces(
     if (n == pieces.size()) return n;
     pieces[n++] = a.bytes;
     pos = a.at;
+    // What follows a message compressed as it is sent waits for its next frames.
+    if (a.stream) return n;
   }
   if (out_.size() > pos && n < pieces.size())
     pieces[n++] = std::span<const std::uint8_t>(out_).subspan(pos);
@@ -120,7 +130,7 @@ std::size_t connection::output_size() const noexcept {
   return n;
 }
 
-void connection::consume_output(std::size_t n) noexcept {
+void connection::consume_output(std::size_t n) {
   for (;;) {
     const std::size_t end = apart_.empty() ? out_.size() : apart_.front().at;
     const std::size_t from_out = std::min(n, end - out_pos_);
@@ -132,6 +142,15 @@ void connection::consume_output(std::size_t n) noexcept {
     a.bytes = a.bytes.subspan(from_apart);
     n -= from_apart;
     if (!a.bytes.empty()) break;
+    if (a.stream) {
+      // The next frame is compressed once the one before was written.
+      a.bytes = next_stream_frame();
+      if (!a.bytes.empty()) continue;
+      streams_.pop_front();
+      apart_.pop_front();
+      start_stream();
+      continue;
+    }
     // The payload's memory goes as soon as its last byte was written.
     if (a.last) payloads_.pop_front();
     apart_.pop_front();
@@ -411,7 +430,10 @@ bool connection::may_send(opcode op) const noexcept {
 
 bool connection::send_message(opcode op, std::span<const std::uint8_t> data) {
   if (!may_send(op)) return false;
-  if (deflater_) {
+  if (deflater_ && !streams_.empty()) {
+    // The deflater takes messages in the order they are sent: this one waits for those ahead.
+    write_message_streamed(op, std::vector<std::uint8_t>(data.begin(), data.end()));
+  } else if (deflater_) {
     send_compressed(op, data);
   } else {
     write_message(op, data, false);
@@ -423,7 +445,9 @@ bool connection::send_message(opcode op, std::vector<std::uint8_t>&& data) {
   if (!may_send(op)) return false;
   // The message is the connection's now: a compressed one is released once compressed.
   std::vector<std::uint8_t> message = std::move(data);
-  if (deflater_) {
+  if (deflater_ && (message.size() >= stream_threshold || !streams_.empty())) {
+    write_message_streamed(op, std::move(message));
+  } else if (deflater_) {
     send_compressed(op, message);
   } else if (holds_apart(message.size())) {
     write_message_apart(op, std::move(message), false);
@@ -494,6 +518,65 @@ void connection::write_message_apart(opcode op, std::vector<std::uint8_t>&& data
   } while (offset < payload.size());
 }
 
+void connection::write_message_streamed(opcode op, std::vector<std::uint8_t>&& data) {
+  compress_stream s;
+  s.op = op;
+  s.message = std::move(data);
+  streams_.push_back(std::move(s));
+  apart_piece piece;
+  piece.at = out_.size();
+  piece.stream = true;
+  apart_.push_back(piece);
+  if (streams_.size() == 1) start_stream();
+}
+
+void connection::start_stream() {
+  if (streams_.empty()) return;
+  const auto it =
+      std::find_if(apart_.begin(), apart_.end(), [](const apart_piece& a) { return a.stream; });
+  it->bytes = next_stream_frame();
+}
+
+std::span<const std::uint8_t> connection::next_stream_frame() {
+  compress_stream& s = streams_.front();
+  if (s.done) return {};
+  const std::size_t frame_size = config_.fragment_size == 0 ? stream_frame : config_.fragment_size;
+  // A frame that is not the last is made once more compressed bytes than it carries are at hand:
+  // only then is it known that another frame follows.
+  while (!s.compressed_whole && s.compressed.size() - s.framed <= frame_size) {
+    const std::size_t n = std::min(stream_frame, s.message.size() - s.read);
+    const bool last = s.read + n == s.message.size();
+    deflater_->compress_part(std::span<const std::uint8_t>(s.message).subspan(s.read, n), last,
+                             s.compressed);
+    s.read += n;
+    if (last) {
+      s.message = std::vector<std::uint8_t>();
+      s.compressed_whole = true;
+    }
+  }
+  const std::size_t ready = s.compressed.size() - s.framed;
+  const std::size_t n = std::min(ready, frame_size);
+  const bool fin = s.compressed_whole && ready <= frame_size;
+  // RFC 7692 §6.1: only the first frame of a compressed message carries RSV1.
+  const frame_header h = make_header(s.first ? s.op : opcode::continuation, n, fin, s.first);
+  s.frame.resize(max_header_size + n);
+  const std::size_t head_size = encode_header(h, s.frame.data());
+  std::copy_n(s.compressed.begin() + static_cast<std::ptrdiff_t>(s.framed), n,
+              s.frame.begin() + static_cast<std::ptrdiff_t>(head_size));
+  s.frame.resize(head_size + n);
+  if (h.masked) apply_mask(std::span<std::uint8_t>(s.frame).subspan(head_size), h.key);
+  s.framed += n;
+  // The bytes framed are dropped once they are most of the buffer: each is moved at most once.
+  if (s.framed * 2 >= s.compressed.size()) {
+    s.compressed.erase(s.compressed.begin(),
+                       s.compressed.begin() + static_cast<std::ptrdiff_t>(s.framed));
+    s.framed = 0;
+  }
+  s.first = false;
+  s.done = fin;
+  return s.frame;
+}
+
 bool connection::send_ping(std::span<const std::uint8_t> data) {
   if (state_ != connection_state::open || close_sent_ || data.size() > max_control_payload)
     return false;
@@ -538,7 +621,7 @@ mask_key connection::next_mask() {
   return k;
 }
 
-frame_header connection::write_header(opcode op, std::size_t size, bool fin, bool rsv1) {
+frame_header connection::make_header(opcode op, std::size_t size, bool fin, bool rsv1) {
   frame_header h;
   h.fin = fin;
   h.rsv1 = rsv1;
@@ -549,6 +632,11 @@ frame_header connection::write_header(opcode op, std::size_t size, bool fin, boo
     h.masked = true;
     h.key = next_mask();
   }
+  return h;
+}
+
+frame_header connection::write_header(opcode op, std::size_t size, bool fin, bool rsv1) {
+  const frame_header h = make_header(op, size, fin, rsv1);
   std::uint8_t head[max_header_size];
   const std::size_t head_size = encode_header(h, head);
   out_.insert(out_.end(), head, head + head_size);

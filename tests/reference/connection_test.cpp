@@ -893,8 +893,9 @@ bytes scrambled(std::size_t n, std::uint32_t seed) {
 }
 
 // Everything `c` has to send, read through output_pieces with room for `room` pieces and
-// consumed `step` bytes at a time.
-bytes take_pieces(connection& c, std::size_t room, std::size_t step) {
+// consumed `step` bytes at a time. `all_ready`: output_size() counts all of it from the start
+// (false with a message compressed as it is sent, whose frames are made as they are written).
+bytes take_pieces(connection& c, std::size_t room, std::size_t step, bool all_ready = true) {
   bytes out;
   const std::size_t waiting = c.output_size();
   std::vector<std::span<const std::uint8_t>> pieces(room);
@@ -910,7 +911,11 @@ bytes take_pieces(connection& c, std::size_t room, std::size_t step) {
     }
     c.consume_output(taken);
   }
-  EXPECT_EQ(out.size(), waiting);
+  if (all_ready) {
+    EXPECT_EQ(out.size(), waiting);
+  } else {
+    EXPECT_GT(out.size(), waiting);
+  }
   EXPECT_EQ(c.output_size(), 0u);
   EXPECT_TRUE(c.output().empty());
   return out;
@@ -1058,6 +1063,101 @@ TEST(Output, LargeCompressedMessageIsHeldApart) {
   const auto messages = all_of<message_event>(deliver(e->client, wire));
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].data, message);
+}
+
+// RFC 7692 §6.1: a compressed message of 1 MiB or more, handed over, is compressed as it is
+// sent: frames of at most 64 KiB (or fragment_size) of compressed data, RSV1 on the first only,
+// each made once the one before was written, so that what is ready to write stays bounded.
+// What is sent after it (a Ping, messages, the Close) follows its last frame, and the deflater
+// takes the messages in order: the peer reads them all back.
+TEST(Output, LargeCompressedMessageIsCompressedAsItIsSent) {
+  const bytes large = scrambled(3 << 20, 9);
+  const bytes second = repetitive(2 << 20);
+  for (const role sender : {role::client, role::server}) {
+    for (const std::size_t fragment : {std::size_t{0}, std::size_t{100000}}) {
+      SCOPED_TRACE(testing::Message() << (sender == role::client ? "client" : "server")
+                                      << " fragment_size " << fragment);
+      connection_config c = deflate_client();
+      connection_config s = server_config();
+      (sender == role::client ? c : s).fragment_size = fragment;
+      auto e = open_pair(c, s);
+      connection& out = side(*e, sender);
+      ASSERT_TRUE(out.send_message(opcode::binary, bytes(large)));
+      // Only the first frame is ready, though a Ping and more messages are sent after it.
+      std::array<std::span<const std::uint8_t>, 8> pieces;
+      ASSERT_EQ(out.output_pieces(pieces), 1u);
+      const std::size_t limit = fragment == 0 ? 64 * 1024 : fragment;
+      EXPECT_LE(pieces[0].size(), limit + max_header_size);
+      ASSERT_TRUE(out.send_ping(to_bytes("after")));
+      ASSERT_TRUE(out.send_text("small"));
+      ASSERT_TRUE(out.send_message(opcode::text, bytes(second)));
+      ASSERT_TRUE(out.close(1000));
+      EXPECT_EQ(out.output_pieces(pieces), 1u);
+      bytes wire;
+      std::size_t most_ready = 0;
+      while (out.output_size() > 0) {
+        most_ready = std::max(most_ready, out.output_size());
+        const std::size_t n = out.output_pieces(std::span(pieces).first(2));
+        ASSERT_GT(n, 0u);
+        wire.insert(wire.end(), pieces[0].begin(), pieces[0].end());
+        out.consume_output(pieces[0].size());
+      }
+      EXPECT_LE(most_ready, limit + 4 * max_header_size + 64);
+      EXPECT_TRUE(out.output().empty());
+
+      const auto got = decode(wire, peer_of(sender), 0x4);
+      ASSERT_EQ(got.err, std::nullopt);
+      ASSERT_EQ(got.trailing, 0u);
+      // The first message's frames, then the Ping.
+      std::size_t i = 0;
+      for (; i < got.frames.size(); ++i) {
+        const frame_header& h = got.frames[i].header;
+        EXPECT_EQ(h.opcode, i == 0 ? op_binary : op_cont) << i;
+        EXPECT_EQ(h.rsv1, i == 0) << i;
+        EXPECT_EQ(h.masked, sender == role::client) << i;
+        EXPECT_LE(got.frames[i].payload.size(), limit) << i;
+        if (h.fin) break;
+      }
+      EXPECT_GE(i, large.size() / limit - 1) << "frames of the first message";
+      ASSERT_LT(i + 1, got.frames.size());
+      EXPECT_EQ(got.frames[i + 1].header.opcode, static_cast<std::uint8_t>(opcode::ping));
+
+      const auto events = deliver(side(*e, peer_of(sender)), wire);
+      const auto messages = all_of<message_event>(events);
+      ASSERT_EQ(messages.size(), 3u);
+      EXPECT_EQ(messages[0].op, opcode::binary);
+      EXPECT_EQ(messages[0].data, large);
+      EXPECT_EQ(messages[1].op, opcode::text);
+      EXPECT_EQ(to_text(messages[1].data), "small");
+      EXPECT_EQ(messages[2].op, opcode::text);
+      EXPECT_EQ(messages[2].data, second);
+      EXPECT_EQ(all_of<ping_event>(events).size(), 1u);
+      const auto closed = first_of<close_received_event>(events);
+      ASSERT_TRUE(closed);
+      EXPECT_EQ(closed->info.code, std::optional<std::uint16_t>(1000));
+    }
+  }
+}
+
+// A message compressed as it is sent reads the same through output(), which gathers it whole,
+// and through pieces taken a few bytes at a time.
+TEST(Output, MessageCompressedAsItIsSentReadsTheSameEveryWay) {
+  auto sent = [] {
+    auto e = open_pair(deflate_client());
+    EXPECT_TRUE(e->server.send_message(opcode::binary, scrambled((1 << 20) + 5, 10)));
+    EXPECT_TRUE(e->server.send_message(opcode::binary, bytes{}));
+    EXPECT_TRUE(e->server.send_text("end"));
+    return e;
+  };
+  auto a = sent();
+  const bytes whole = take(a->server);
+  EXPECT_EQ(take_pieces(sent()->server, 3, 5000, false), whole);
+  EXPECT_EQ(take_pieces(sent()->server, 1, 100000, false), whole);
+  const auto messages = all_of<message_event>(deliver(a->client, whole));
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].data, scrambled((1 << 20) + 5, 10));
+  EXPECT_TRUE(messages[1].data.empty());
+  EXPECT_EQ(to_text(messages[2].data), "end");
 }
 
 // A message that cannot be sent is not taken: the caller keeps its bytes.

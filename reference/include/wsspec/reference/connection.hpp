@@ -42,7 +42,9 @@ struct connection_config {
   bool fixed_nonce = false;
   // Client: offer permessage-deflate with these parameters.
   std::optional<deflate_offer> offer_deflate;
-  // Outgoing data messages are split into frames of at most this many payload bytes (0: never).
+  // Outgoing data messages are split into frames of at most this many payload bytes (0: never,
+  // except a compressed message of 1 MiB or more given to send_message(op, vector&&): that one is
+  // compressed as it is sent, in frames of 64 KiB of compressed data, see send_message).
   std::size_t fragment_size = 0;
   // Answer pings with pongs automatically (RFC 6455 §5.5.2 requires an answer).
   bool auto_pong = true;
@@ -71,19 +73,24 @@ class connection {
   std::optional<event> next_event();
 
   // Bytes waiting to be written to the peer, in one span. A payload held apart (see
-  // output_pieces) is first copied next to the bytes around it, so a transport that can gather
-  // should use output_pieces instead.
+  // output_pieces) is first copied next to the bytes around it, and a message compressed as it
+  // is sent is compressed whole, so a transport that can gather should use output_pieces
+  // instead.
   std::span<const std::uint8_t> output();
   // The bytes waiting to be written, in order, as at most pieces.size() spans; returns how many
   // it filled (0: nothing to write). A large message payload is held apart from the frame headers
-  // around it instead of being copied next to them, so one message can take several pieces. The
-  // spans stay valid until the next call of any non-const member.
+  // around it instead of being copied next to them, so one message can take several pieces. A
+  // message compressed as it is sent shows its next frame only: the pieces end there, and what
+  // follows shows once that frame was written. The spans stay valid until the next call of any
+  // non-const member.
   std::size_t output_pieces(std::span<std::span<const std::uint8_t>> pieces) const noexcept;
-  // How many bytes are waiting to be written, over all pieces.
+  // How many bytes are ready to be written, over all pieces; not 0 while anything is waiting (a
+  // message compressed as it is sent adds its next frame once the one before was written).
   std::size_t output_size() const noexcept;
-  // The first n bytes waiting (more than are waiting: all of them) were written. A payload held
-  // apart is released once it is written.
-  void consume_output(std::size_t n) noexcept;
+  // The first n bytes ready (more than are ready: all of them) were written. A payload held
+  // apart is released once it is written; a message compressed as it is sent compresses its
+  // next frame.
+  void consume_output(std::size_t n);
   // True once nothing more will be sent: the transport should be shut down after output() is
   // flushed. A server closes TCP first (RFC 6455 §7.1.1); a client waits for the server to do
   // so, then closes after a timeout of its own choosing.
@@ -98,8 +105,11 @@ class connection {
   bool send_binary(std::span<const std::uint8_t> data);
   bool send_message(opcode op, std::span<const std::uint8_t> data);
   // The same for a message the connection may keep: a large payload is written from `data`'s own
-  // buffer (masked in place by a client) instead of a copy, and released once written. `data` is
-  // left empty, unless the message is refused (false): then it is left as it was.
+  // buffer (masked in place by a client) instead of a copy, and released once written. With
+  // permessage-deflate a message of 1 MiB or more is compressed as it is sent, a frame at a time
+  // as the one before was written (RFC 7692 §6.1 allows a compressed message in fragments): the
+  // message and its compressed form are never both held whole. `data` is left empty, unless the
+  // message is refused (false): then it is left as it was.
   bool send_message(opcode op, std::vector<std::uint8_t>&& data);
   // Control frames carry at most 125 bytes (RFC 6455 §5.5); longer payloads are refused.
   bool send_ping(std::span<const std::uint8_t> data = {});
@@ -135,6 +145,15 @@ class connection {
   void write_message(opcode op, std::span<const std::uint8_t> data, bool rsv1);
   // Queues a message split as fragment_size says, its payload held apart in `data`.
   void write_message_apart(opcode op, std::vector<std::uint8_t>&& data, bool rsv1);
+  // Queues a message to be compressed as it is sent.
+  void write_message_streamed(opcode op, std::vector<std::uint8_t>&& data);
+  // Compresses the next frame of streams_.front() into its frame buffer and returns it; empty
+  // once the message's last frame was made.
+  std::span<const std::uint8_t> next_stream_frame();
+  // Gives the stream at the front of streams_ (if any) its first frame.
+  void start_stream();
+  // A frame header for `size` payload bytes (with its mask key for a client).
+  frame_header make_header(opcode op, std::size_t size, bool fin, bool rsv1);
   // Appends a frame header for `size` payload bytes to out_; returns it (with its mask key).
   frame_header write_header(opcode op, std::size_t size, bool fin, bool rsv1);
   void write_frame(opcode op, std::span<const std::uint8_t> payload, bool fin, bool rsv1);
@@ -159,11 +178,28 @@ class connection {
     std::size_t at = 0;                   // an index into out_
     std::span<const std::uint8_t> bytes;  // what is left to send, inside one of payloads_
     bool last = false;  // the payload's last piece: payloads_.front() is released after it
+    // A message compressed as it is sent (one of streams_): `bytes` is what is left of its
+    // current frame (empty before the streams ahead of it are done).
+    bool stream = false;
+  };
+  // A message compressed as it is sent, in order: only the front one is being compressed, so
+  // the deflater sees the messages in the order they are sent.
+  struct compress_stream {
+    opcode op = opcode::binary;
+    std::vector<std::uint8_t> message;     // released once compressed whole
+    std::size_t read = 0;                  // how much of `message` was compressed
+    bool compressed_whole = false;         // its last part was compressed
+    std::vector<std::uint8_t> compressed;  // compressed bytes not yet framed, from `framed` on
+    std::size_t framed = 0;
+    std::vector<std::uint8_t> frame;  // the current frame: header and payload
+    bool first = true;                // no frame made yet
+    bool done = false;                // the message's last frame was made
   };
   std::vector<std::uint8_t> out_;
   std::size_t out_pos_ = 0;
   std::deque<apart_piece> apart_;
   std::deque<std::vector<std::uint8_t>> payloads_;
+  std::deque<compress_stream> streams_;
   std::vector<std::uint8_t> scratch_;
   std::string key_;
   bool close_sent_ = false;
