@@ -8,6 +8,8 @@ namespace wsspec::ref {
 
 namespace {
 constexpr std::uint64_t reserve_limit = 1 << 20;
+// A decompressed message is kept in blocks of this many bytes past its first block.
+constexpr std::size_t block_size = 256 * 1024;
 }  // namespace
 
 std::optional<error> message_assembler::on_header(const frame_header& h) {
@@ -36,6 +38,9 @@ std::optional<error> message_assembler::on_header(const frame_header& h) {
     in_message_ = true;
     message_op_ = static_cast<opcode>(h.opcode);
     message_.clear();
+    blocks_.clear();
+    inflated_size_ = 0;
+    utf8_ok_ = true;
     wire_size_ = 0;
     utf8_.reset();
     compressed_ = h.rsv1 && inflater_ != nullptr;
@@ -68,20 +73,57 @@ void message_assembler::grow(std::size_t needed) {
   message_.reserve(static_cast<std::size_t>(want));
 }
 
+void message_assembler::store_inflated(std::span<const std::uint8_t> piece) {
+  // RFC 6455 §8.1: text is UTF-8; the check runs on the bytes as they are decompressed.
+  if (message_op_ == opcode::text && config_.validate_utf8 && utf8_ok_)
+    utf8_ok_ = utf8_.feed(piece);
+  inflated_size_ += piece.size();
+  if (blocks_.empty() && message_.size() + piece.size() <= block_size) {
+    // Geometric growth, up to the first block's size.
+    const std::size_t needed = message_.size() + piece.size();
+    if (needed > message_.capacity())
+      message_.reserve(std::min(block_size, std::max(needed, 2 * message_.capacity())));
+    message_.insert(message_.end(), piece.begin(), piece.end());
+    return;
+  }
+  if (blocks_.empty() || blocks_.back().size() + piece.size() > block_size) {
+    blocks_.emplace_back().reserve(std::max(block_size, piece.size()));
+  }
+  blocks_.back().insert(blocks_.back().end(), piece.begin(), piece.end());
+}
+
+void message_assembler::join_blocks() {
+  if (blocks_.empty()) return;
+  std::vector<std::uint8_t> whole;
+  whole.reserve(static_cast<std::size_t>(inflated_size_));
+  whole.insert(whole.end(), message_.begin(), message_.end());
+  message_ = std::vector<std::uint8_t>();
+  for (auto& block : blocks_) {
+    whole.insert(whole.end(), block.begin(), block.end());
+    block = std::vector<std::uint8_t>();
+  }
+  blocks_.clear();
+  message_ = std::move(whole);
+}
+
 std::optional<error> message_assembler::append(std::span<const std::uint8_t> bytes, bool last) {
-  const std::size_t before = message_.size();
   if (compressed_) {
     // RFC 7692 §7.2.2: the payload of all the message's frames together is one DEFLATE block
     // sequence; the inflater is told when the message's last frame is complete.
     // RFC 7692 §6.2: data that does not decompress fails the connection. A receiver with the
     // rule switched off delivers whatever it could inflate.
-    if (auto e = inflater_->decompress(bytes, last, message_);
-        e && (*e != error::inflate_failed || enforced(error::inflate_failed)))
-      return e;
-  } else {
-    grow(message_.size() + bytes.size());
-    message_.insert(message_.end(), bytes.begin(), bytes.end());
+    const auto e = inflater_->decompress(
+        bytes, last, [this](std::span<const std::uint8_t> piece) { store_inflated(piece); });
+    if (e && (*e != error::inflate_failed || enforced(error::inflate_failed))) return e;
+    // RFC 6455 §8.1: an endpoint fails the connection at the first invalid byte rather than
+    // waiting for the rest of the message.
+    if (!utf8_ok_) return error::invalid_utf8;
+    if (last) join_blocks();
+    return std::nullopt;
   }
+  const std::size_t before = message_.size();
+  grow(message_.size() + bytes.size());
+  message_.insert(message_.end(), bytes.begin(), bytes.end());
   if (message_op_ == opcode::text && config_.validate_utf8) {
     // RFC 6455 §8.1: text is UTF-8; an endpoint fails the connection at the first invalid
     // byte rather than waiting for the rest of the message.

@@ -533,6 +533,51 @@ TEST(CompressedMessage, SplitAtEveryPositionAndByteAtATime) {
   EXPECT_EQ(a.message(), original);
 }
 
+// A decompressed message larger than the first 256 KiB block is kept in blocks and joined when
+// it ends: the same bytes, whatever the frames and pieces; text is checked as UTF-8 as it is
+// decompressed, also inside a later block; a message after a large one starts afresh.
+TEST(CompressedMessage, LargeMessageKeptInBlocksIsTheSame) {
+  std::string text;
+  for (int i = 0; text.size() < 1'200'000; ++i)
+    text += "caf\xc3\xa9 \xe2\x82\xac " + std::to_string(i * 7919 % 100003) + "; ";
+  const bytes original = to_bytes(text);
+  bytes scrambled(700'000);
+  std::uint32_t seed = 5;
+  for (auto& b : scrambled) {
+    seed = seed * 1103515245u + 12345u;
+    b = static_cast<std::uint8_t>(seed >> 16);
+  }
+  for (const std::size_t piece : {std::size_t{0}, std::size_t{1000}, std::size_t{65536}}) {
+    SCOPED_TRACE(piece);
+    deflater d(15, false);
+    inflater inf(15, false);
+    message_assembler a;
+    a.set_inflater(&inf);
+    for (const bytes* m : std::initializer_list<const bytes*>{&original, &scrambled, &original}) {
+      const opcode op = m == &original ? opcode::text : opcode::binary;
+      const bytes wire = compress(d, *m);
+      const std::size_t half = wire.size() / 2;
+      ASSERT_EQ(feed(a, op, false, bytes(wire.begin(), wire.begin() + half), true, piece),
+                std::nullopt);
+      ASSERT_EQ(
+          feed(a, opcode::continuation, true, bytes(wire.begin() + half, wire.end()), false, piece),
+          std::nullopt);
+      ASSERT_EQ(a.ready(), assembled::message);
+      EXPECT_EQ(a.message_opcode(), op);
+      EXPECT_EQ(a.message(), *m);
+      EXPECT_EQ(inf.message_size(), m->size());
+    }
+  }
+  // RFC 6455 §8.1: a byte that is not UTF-8 a megabyte into a compressed text message fails it.
+  bytes bad = original;
+  bad[1'100'000] = 0xff;
+  deflater d(15, false);
+  inflater inf(15, false);
+  message_assembler a;
+  a.set_inflater(&inf);
+  EXPECT_EQ(feed(a, opcode::text, true, compress(d, bad), true, 4096), error::invalid_utf8);
+}
+
 // RFC 7692 §6: a message whose first frame has RSV1 clear is not compressed, even with the
 // extension agreed.
 TEST(CompressedMessage, MessageWithoutRsv1IsNotDecompressed) {

@@ -53,6 +53,10 @@ class message_assembler {
   std::optional<error> append(std::span<const std::uint8_t> bytes, bool last);
   // Makes room for `needed` bytes of an uncompressed message.
   void grow(std::size_t needed);
+  // Keeps a piece of a decompressed message: in message_ up to its first block, then in blocks_.
+  void store_inflated(std::span<const std::uint8_t> piece);
+  // Joins message_ and blocks_ into message_, releasing each block once it was copied.
+  void join_blocks();
 
   assembler_config config_;
   inflater* inflater_ = nullptr;
@@ -65,6 +69,14 @@ class message_assembler {
   opcode message_op_ = opcode::text;
   opcode control_op_ = opcode::ping;
   std::vector<std::uint8_t> message_;
+  // A decompressed message's bytes after its first block_size bytes, in blocks of that size:
+  // its size is unknown until it ends, and a buffer grown geometrically would, on its last
+  // reallocation, hold the bytes so far twice (and up to twice the message in capacity). Joined
+  // into message_ when the message ends, each block released once it is copied, so the message
+  // is held about once throughout.
+  std::vector<std::vector<std::uint8_t>> blocks_;
+  std::uint64_t inflated_size_ = 0;
+  bool utf8_ok_ = true;  // the decompressed text so far is valid UTF-8
   std::vector<std::uint8_t> control_;
   std::uint64_t wire_size_ = 0;
   // The message's size once the current data frame's payload arrived, as its header declares.
