@@ -17,7 +17,11 @@
 #     --deflate`, Beast's default deflate parameters; echo_load --deflate offers the extension,
 #     fails unless it is accepted, compresses the message and inflates the echo): a message of
 #     one English sentence repeated (echo_load --payload text), which deflate shrinks about 300
-#     times; the bytes the echo took on the wire are printed to show it was compressed.
+#     times, and again pseudo-random bytes, which it cannot shrink (the compressed message is as
+#     large as the message); the bytes the echo took on the wire are printed to show it was
+#     compressed.
+# "message" is the peak less the idle RSS: what the message cost, apart from the program and its
+# libraries.
 #
 # Environment: CONNECTIONS (4), ROUND_TRIPS (20000, for 16 B and 1 KiB), ROUND_TRIPS_LARGE (2000,
 # for 64 KiB), REPEAT (3), JOBS (build jobs, 2), WSSPEC_BENCH_BUILD_DIR (default build/release:
@@ -134,7 +138,7 @@ echo_once() {
 }
 
 sizes=(16 1024 65536)
-compressions=(none deflate)
+compressions=(none deflate deflate-random)
 declare -A rate cpu idle_kib peak_kib wire_bytes
 for server in reference beast; do
   start_server "$server"
@@ -164,7 +168,11 @@ for server in reference beast; do
     else
       start_server "$server" deflate
       idle_kib[$server,$compression]="$(vm_hwm_kib)"
-      wire_bytes[$server,$compression]="$(echo_once --deflate --payload text)"
+      if [[ "$compression" == deflate ]]; then
+        wire_bytes[$server,$compression]="$(echo_once --deflate --payload text)"
+      else
+        wire_bytes[$server,$compression]="$(echo_once --deflate)"
+      fi
     fi
     peak_kib[$server,$compression]="$(vm_hwm_kib)"
     stop_server
@@ -192,17 +200,25 @@ echo "(msg/s ratio: reference/Beast, higher is better for the reference; CPU rat
 echo " reference/Beast, lower is better for the reference)"
 echo
 echo "Peak RSS (VmHWM) of a fresh server echoing one 16 MiB message (none: pseudo-random bytes;"
-echo "permessage-deflate: repeated text; echo: bytes the echo took on the wire):"
+echo "permessage-deflate: repeated text; deflate, random: pseudo-random bytes, which deflate cannot"
+echo "shrink; echo: bytes the echo took on the wire):"
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 for compression in "${compressions[@]}"; do
-  label=none
-  [[ "$compression" == none ]] || label=permessage-deflate
+  case "$compression" in
+    none) label=none ;;
+    deflate) label=permessage-deflate ;;
+    *) label="deflate, random" ;;
+  esac
   for server in reference beast; do
-    printf '%-10s %-18s %8s MiB (idle %s MiB, echo %s bytes)\n' "$server" "$label" \
-      "$(mib "${peak_kib[$server,$compression]}")" "$(mib "${idle_kib[$server,$compression]}")" \
+    printf '%-10s %-18s %8s MiB (idle %s MiB, message %s MiB, echo %s bytes)\n' "$server" \
+      "$label" "$(mib "${peak_kib[$server,$compression]}")" \
+      "$(mib "${idle_kib[$server,$compression]}")" \
+      "$(mib $((peak_kib[$server,$compression] - idle_kib[$server,$compression])))" \
       "${wire_bytes[$server,$compression]}"
   done
   printf '%-10s %-18s %8s\n' ratio "" "$(awk -v a="${peak_kib[reference,$compression]}" \
     -v b="${peak_kib[beast,$compression]}" 'BEGIN { printf "%.2f", a / b }')"
 done
-echo "(ratio: reference/Beast, at most 1.00 when the reference needs no more memory than Beast)"
+echo "(ratio: reference/Beast, at most 1.00 when the reference needs no more memory than Beast;"
+echo " message: peak minus idle, the memory the message cost; idle: the program and its libraries"
+echo " loaded, the reference's with OpenSSL for TLS, which the Beast server does not link)"
