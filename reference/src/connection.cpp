@@ -33,9 +33,11 @@ constexpr std::size_t deflate_room = 64 * 1024;
 // costs little, and the message goes out in one frame.
 constexpr std::size_t stream_threshold = std::size_t{1} << 20;
 // The frames of a message compressed as it is sent carry this many compressed bytes (the last
-// fewer), unless fragment_size asks for smaller ones; the message is compressed in parts of
-// this size.
+// fewer), unless fragment_size asks for smaller ones.
 constexpr std::size_t stream_frame = 64 * 1024;
+// Such a message is compressed in parts of this size: what is compressed ahead of the frame
+// being made stays small.
+constexpr std::size_t stream_part = 16 * 1024;
 // A buffer reused from message to message (out_, scratch_) keeps its capacity once emptied,
 // unless it grew past this for one large message: that memory is released.
 constexpr std::size_t keep_capacity = 1 << 20;
@@ -540,41 +542,47 @@ void connection::start_stream() {
 std::span<const std::uint8_t> connection::next_stream_frame() {
   compress_stream& s = streams_.front();
   if (s.done) return {};
+  // The frame made last was written: its bytes go. They are dropped from the buffer once they
+  // are most of it, so each byte is moved at most once.
+  s.start += s.framed;
+  s.framed = 0;
+  if (s.buffer.empty()) {
+    s.buffer.resize(max_header_size);
+  } else if (s.start - max_header_size >= s.buffer.size() - s.start) {
+    s.buffer.erase(s.buffer.begin() + static_cast<std::ptrdiff_t>(max_header_size),
+                   s.buffer.begin() + static_cast<std::ptrdiff_t>(s.start));
+    s.start = max_header_size;
+  }
   const std::size_t frame_size = config_.fragment_size == 0 ? stream_frame : config_.fragment_size;
   // A frame that is not the last is made once more compressed bytes than it carries are at hand:
   // only then is it known that another frame follows.
-  while (!s.compressed_whole && s.compressed.size() - s.framed <= frame_size) {
-    const std::size_t n = std::min(stream_frame, s.message.size() - s.read);
+  while (!s.compressed_whole && s.buffer.size() - s.start <= frame_size) {
+    const std::size_t n = std::min(stream_part, s.message.size() - s.read);
     const bool last = s.read + n == s.message.size();
     deflater_->compress_part(std::span<const std::uint8_t>(s.message).subspan(s.read, n), last,
-                             s.compressed);
+                             s.buffer);
     s.read += n;
     if (last) {
       s.message = std::vector<std::uint8_t>();
       s.compressed_whole = true;
     }
   }
-  const std::size_t ready = s.compressed.size() - s.framed;
+  const std::size_t ready = s.buffer.size() - s.start;
   const std::size_t n = std::min(ready, frame_size);
   const bool fin = s.compressed_whole && ready <= frame_size;
   // RFC 7692 §6.1: only the first frame of a compressed message carries RSV1.
   const frame_header h = make_header(s.first ? s.op : opcode::continuation, n, fin, s.first);
-  s.frame.resize(max_header_size + n);
-  const std::size_t head_size = encode_header(h, s.frame.data());
-  std::copy_n(s.compressed.begin() + static_cast<std::ptrdiff_t>(s.framed), n,
-              s.frame.begin() + static_cast<std::ptrdiff_t>(head_size));
-  s.frame.resize(head_size + n);
-  if (h.masked) apply_mask(std::span<std::uint8_t>(s.frame).subspan(head_size), h.key);
-  s.framed += n;
-  // The bytes framed are dropped once they are most of the buffer: each is moved at most once.
-  if (s.framed * 2 >= s.compressed.size()) {
-    s.compressed.erase(s.compressed.begin(),
-                       s.compressed.begin() + static_cast<std::ptrdiff_t>(s.framed));
-    s.framed = 0;
-  }
+  // The header goes right before the payload, over bytes already written (or the gap left at
+  // the buffer's start), so that the frame is one span of the buffer.
+  std::uint8_t head[max_header_size];
+  const std::size_t head_size = encode_header(h, head);
+  std::uint8_t* const payload = s.buffer.data() + s.start;
+  std::copy_n(head, head_size, payload - head_size);
+  if (h.masked) apply_mask(std::span<std::uint8_t>(payload, n), h.key);
+  s.framed = n;
   s.first = false;
   s.done = fin;
-  return s.frame;
+  return {payload - head_size, head_size + n};
 }
 
 bool connection::send_ping(std::span<const std::uint8_t> data) {

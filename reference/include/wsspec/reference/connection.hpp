@@ -186,14 +186,16 @@ class connection {
   // the deflater sees the messages in the order they are sent.
   struct compress_stream {
     opcode op = opcode::binary;
-    std::vector<std::uint8_t> message;     // released once compressed whole
-    std::size_t read = 0;                  // how much of `message` was compressed
-    bool compressed_whole = false;         // its last part was compressed
-    std::vector<std::uint8_t> compressed;  // compressed bytes not yet framed, from `framed` on
-    std::size_t framed = 0;
-    std::vector<std::uint8_t> frame;  // the current frame: header and payload
-    bool first = true;                // no frame made yet
-    bool done = false;                // the message's last frame was made
+    std::vector<std::uint8_t> message;  // released once compressed whole
+    std::size_t read = 0;               // how much of `message` was compressed
+    bool compressed_whole = false;      // its last part was compressed
+    // Compressed bytes not yet written, from `start` on; before them room for a frame header
+    // (the first max_header_size bytes, then bytes already written).
+    std::vector<std::uint8_t> buffer;
+    std::size_t start = max_header_size;
+    std::size_t framed = 0;  // the current frame's payload: `framed` bytes from `start`
+    bool first = true;       // no frame made yet
+    bool done = false;       // the message's last frame was made
   };
   std::vector<std::uint8_t> out_;
   std::size_t out_pos_ = 0;
