@@ -153,8 +153,11 @@ void connection::consume_output(std::size_t n) {
       start_stream();
       continue;
     }
-    // The payload's memory goes as soon as its last byte was written.
-    if (a.last) payloads_.pop_front();
+    // The payload's memory goes as soon as its last byte was written (to hold a later message).
+    if (a.last) {
+      assembler_.recycle(std::move(payloads_.front()));
+      payloads_.pop_front();
+    }
     apart_.pop_front();
   }
   if (out_pos_ == out_.size() && apart_.empty()) {
@@ -445,7 +448,8 @@ bool connection::send_message(opcode op, std::span<const std::uint8_t> data) {
 
 bool connection::send_message(opcode op, std::vector<std::uint8_t>&& data) {
   if (!may_send(op)) return false;
-  // The message is the connection's now: a compressed one is released once compressed.
+  // The message is the connection's now: a compressed one is released once compressed, its
+  // buffer kept to hold a later message (see message_assembler::recycle).
   std::vector<std::uint8_t> message = std::move(data);
   if (deflater_ && (message.size() >= stream_threshold || !streams_.empty())) {
     write_message_streamed(op, std::move(message));
@@ -456,6 +460,8 @@ bool connection::send_message(opcode op, std::vector<std::uint8_t>&& data) {
   } else {
     write_message(op, message, false);
   }
+  // A message copied (or compressed) into the output leaves its buffer for a later message.
+  assembler_.recycle(std::move(message));
   return true;
 }
 
@@ -563,6 +569,7 @@ std::span<const std::uint8_t> connection::next_stream_frame() {
                              s.buffer);
     s.read += n;
     if (last) {
+      assembler_.recycle(std::move(s.message));
       s.message = std::vector<std::uint8_t>();
       s.compressed_whole = true;
     }

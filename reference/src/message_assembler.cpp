@@ -78,9 +78,9 @@ void message_assembler::store_inflated(std::span<const std::uint8_t> piece) {
   if (message_op_ == opcode::text && config_.validate_utf8 && utf8_ok_)
     utf8_ok_ = utf8_.feed(piece);
   inflated_size_ += piece.size();
-  if (blocks_.empty() && message_.size() + piece.size() <= block_size) {
-    // Geometric growth, up to the first block's size.
-    const std::size_t needed = message_.size() + piece.size();
+  const std::size_t needed = message_.size() + piece.size();
+  if (blocks_.empty() && needed <= std::max(block_size, message_.capacity())) {
+    // Within the buffer at hand, else geometric growth up to the first block's size.
     if (needed > message_.capacity())
       message_.reserve(std::min(block_size, std::max(needed, 2 * message_.capacity())));
     message_.insert(message_.end(), piece.begin(), piece.end());
@@ -90,6 +90,12 @@ void message_assembler::store_inflated(std::span<const std::uint8_t> piece) {
     blocks_.emplace_back().reserve(std::max(block_size, piece.size()));
   }
   blocks_.back().insert(blocks_.back().end(), piece.begin(), piece.end());
+}
+
+void message_assembler::recycle(std::vector<std::uint8_t>&& buffer) noexcept {
+  if (in_message_ || buffer.capacity() <= message_.capacity()) return;
+  buffer.clear();
+  message_ = std::move(buffer);
 }
 
 void message_assembler::join_blocks() {

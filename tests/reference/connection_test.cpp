@@ -1160,6 +1160,47 @@ TEST(Output, MessageCompressedAsItIsSentReadsTheSameEveryWay) {
   EXPECT_EQ(to_text(messages[2].data), "end");
 }
 
+// A buffer a message was echoed from comes back for the next message once written, handed
+// over, compressed as it is sent, or copied: a connection echoing large messages reuses one
+// buffer instead of taking new memory for each.
+TEST(Output, EchoedMessageBufferHoldsTheNextMessage) {
+  // The messages `c` reads in `wire`, moved out of its events (deliver and all_of copy them).
+  auto messages_in = [](connection& c, bytes wire) {
+    c.receive(std::span<std::uint8_t>(wire));
+    std::vector<message_event> out;
+    while (auto ev = c.next_event())
+      if (auto* m = std::get_if<message_event>(&*ev)) out.push_back(std::move(*m));
+    return out;
+  };
+  for (const bool deflate : {false, true}) {
+    SCOPED_TRACE(deflate ? "deflate" : "plain");
+    auto e = open_pair(deflate ? deflate_client() : client_config());
+    const std::size_t size = deflate ? (1 << 20) + 100 : 200000;
+    ASSERT_TRUE(e->client.send_binary(scrambled(size, 11)));
+    auto first = messages_in(e->server, take(e->client));
+    ASSERT_EQ(first.size(), 1u);
+    const std::uint8_t* const buffer = first[0].data.data();
+    ASSERT_TRUE(e->server.send_message(opcode::binary, std::move(first[0].data)));
+    const auto echo = all_of<message_event>(deliver(e->client, take(e->server)));
+    ASSERT_EQ(echo.size(), 1u);
+    EXPECT_EQ(echo[0].data, scrambled(size, 11));
+    ASSERT_TRUE(e->client.send_binary(scrambled(size - 5, 12)));
+    auto second = messages_in(e->server, take(e->client));
+    ASSERT_EQ(second.size(), 1u);
+    EXPECT_EQ(second[0].data, scrambled(size - 5, 12));
+    EXPECT_EQ(second[0].data.data(), buffer);
+    // A small message goes out as a copy: its buffer comes back at once.
+    const std::uint8_t* const again = second[0].data.data();
+    ASSERT_TRUE(e->server.send_message(opcode::binary, bytes{1, 2, 3}));
+    ASSERT_TRUE(e->server.send_message(opcode::binary, std::move(second[0].data)));
+    take(e->server);
+    ASSERT_TRUE(e->client.send_text("x"));
+    const auto third = messages_in(e->server, take(e->client));
+    ASSERT_EQ(third.size(), 1u);
+    EXPECT_EQ(third[0].data.data(), again);
+  }
+}
+
 // A message that cannot be sent is not taken: the caller keeps its bytes.
 TEST(Output, RefusedMessageIsLeftWithTheCaller) {
   auto e = open_pair();

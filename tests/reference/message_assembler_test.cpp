@@ -578,6 +578,29 @@ TEST(CompressedMessage, LargeMessageKeptInBlocksIsTheSame) {
   EXPECT_EQ(feed(a, opcode::text, true, compress(d, bad), true, 4096), error::invalid_utf8);
 }
 
+// A buffer handed back holds the next message when it is larger than the assembler's own and
+// no message is being assembled; a smaller one, or one handed back mid-message, is dropped.
+TEST(MessageAssembler, RecycledBufferHoldsTheNextMessage) {
+  message_assembler a;
+  bytes big;
+  big.reserve(100000);
+  const std::uint8_t* const where = big.data();
+  a.recycle(std::move(big));
+  ASSERT_EQ(feed(a, opcode::binary, true, bytes(50000, 7)), std::nullopt);
+  EXPECT_EQ(a.message().data(), where);
+  EXPECT_EQ(a.message(), bytes(50000, 7));
+  bytes taken = std::move(a.message());
+  bytes small;
+  small.reserve(10);
+  a.recycle(std::move(small));
+  ASSERT_EQ(a.on_header(header(opcode::text, false, 3)), std::nullopt);
+  a.recycle(std::move(taken));
+  ASSERT_EQ(a.on_payload(to_bytes("abc"), true), std::nullopt);
+  ASSERT_EQ(feed(a, opcode::continuation, true, to_bytes("def")), std::nullopt);
+  EXPECT_EQ(a.message(), to_bytes("abcdef"));
+  EXPECT_NE(a.message().data(), where);
+}
+
 // RFC 7692 §6: a message whose first frame has RSV1 clear is not compressed, even with the
 // extension agreed.
 TEST(CompressedMessage, MessageWithoutRsv1IsNotDecompressed) {

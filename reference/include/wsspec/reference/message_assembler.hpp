@@ -48,6 +48,11 @@ class message_assembler {
   opcode control_opcode() const noexcept { return control_op_; }
   const std::vector<std::uint8_t>& control_payload() const noexcept { return control_; }
   bool in_message() const noexcept { return in_message_; }
+  // A buffer a message was sent from, handed back once written: it holds the next message when
+  // it is larger than the buffer the assembler has (and no message is being assembled), so that
+  // a connection echoing large messages reuses one buffer, as its memory already is, instead of
+  // taking new memory for each.
+  void recycle(std::vector<std::uint8_t>&& buffer) noexcept;
 
  private:
   std::optional<error> append(std::span<const std::uint8_t> bytes, bool last);
