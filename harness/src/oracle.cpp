@@ -4,6 +4,8 @@
 #include <span>
 
 #include "wsspec/reference/close_code.hpp"
+#include "wsspec/reference/frame.hpp"
+#include "wsspec/reference/opcode.hpp"
 #include "wsspec/reference/utf8_validator.hpp"
 
 namespace wsspec::harness::fuzzing {
@@ -131,18 +133,45 @@ bool carries_invalid_utf8(const case_def& c) {
   return false;
 }
 
+// The stimulus sends a text message that is not UTF-8 (RFC 6455 §8.1), read as a receiver reads
+// it: its fragments joined, a message left unfinished judged on what it sent. Unlike
+// carries_invalid_utf8, a character split between fragments is no fault here.
+bool sends_invalid_text(const case_def& c) {
+  ref::utf8_validator text;
+  bool in_text = false;
+  bool invalid = false;
+  const auto read = [&](const wire_frame& f) {
+    if (f.payload.length > 4096 || ref::is_control(f.opcode)) return;
+    if (f.opcode == 0x1 || f.opcode == 0x2) {
+      in_text = f.opcode == 0x1;
+      text.reset();
+    }
+    if (!in_text || (f.opcode != 0x0 && f.opcode != 0x1)) return;
+    const auto body = f.payload.materialize();
+    if (!text.feed(std::span<const std::uint8_t>(body)) || (f.fin && !text.complete()))
+      invalid = true;
+    if (f.fin) in_text = false;
+  };
+  for (const auto& s : c.steps) {
+    if (const auto* f = std::get_if<send_frames>(&s))
+      for (const auto& fr : f->frames) read(fr);
+    if (const auto* cl = std::get_if<close_step>(&s))
+      for (const auto& fr : cl->then) read(fr);
+  }
+  return invalid;
+}
+
 // The stimulus breaks a rule of RFC 6455 §5 in a frame header or in the order of frames (or
 // sends bytes whose framing is anyone's guess: raw bytes, a frame cut short).
 bool breaks_framing(const case_def& c) {
   bool open_message = false;
   bool broken = false;
   const auto check = [&](const wire_frame& f) {
-    const bool control = f.opcode >= 0x8;
+    const bool control = ref::is_control(f.opcode);
     const std::uint64_t n = f.declared_length.value_or(f.payload.length);
-    const std::uint8_t minimal = n <= 125 ? 0 : n <= 0xFFFF ? 2 : 8;
-    if (f.rsv1 || f.rsv2 || f.rsv3 || (f.opcode >= 0x3 && f.opcode <= 0x7) || f.opcode >= 0xB ||
+    if (f.rsv1 || f.rsv2 || f.rsv3 || ref::is_reserved_opcode(f.opcode) ||
         f.mask == masking::inverted || (control && (!f.fin || n > 125)) || f.declared_length ||
-        (f.length_bytes && *f.length_bytes != minimal))
+        (f.length_bytes && *f.length_bytes != ref::minimal_length_bytes(n)))
       broken = true;
     if (f.opcode == 0x0 && !open_message) broken = true;
     if ((f.opcode == 0x1 || f.opcode == 0x2) && open_message) broken = true;
@@ -280,6 +309,15 @@ std::optional<case_def> expect_as_reference(const case_def& mutated, const refer
     c.section = "6.2";
     c.requirement = std::string(receiving_data);
     if (from) take_requirement(c, *from);
+    // A text message that is not UTF-8 breaks RFC 6455 §8.1's MUST whatever rule the reference
+    // met first: that rule's softer level (a non-minimal length is a SHOULD) does not soften it.
+    if (c.lvl != level::must && sends_invalid_text(mutated)) {
+      const case_def* utf8 = rule_case(ref::error::invalid_utf8, nullptr, cat);
+      if (utf8 && utf8->lvl == level::must && !utf8->expect.informational) {
+        take_requirement(c, *utf8);
+        c.rules.push_back(ref::error::invalid_utf8);
+      }
+    }
     if (!stimulus_complete(mutated)) {
       // The reference fails at the first byte it can tell is wrong; a target may wait for the
       // end of the frame or message before it checks it, and this stimulus never ends them

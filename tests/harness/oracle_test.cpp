@@ -155,6 +155,40 @@ TEST(Oracle, TwoRulesBrokenAtOnceAcceptEitherCode) {
   EXPECT_EQ(alone.expected.expect.close.codes, std::vector<std::uint16_t>{1002});
 }
 
+// Accepting either code softens nothing else: a target that names the other broken rule passes,
+// one that names neither is still NON-STRICT, and one that does not fail at all is FAILED: the
+// non-minimal length alone is a SHOULD, but the text that is not UTF-8 breaks §8.1's MUST.
+TEST(Oracle, EitherCodeStillCatchesFaultyTargets) {
+  auto f = frame(1, payload_spec::bytes({0xE0}));
+  f.length_bytes = 2;
+  const auto d = derive(stimulus_of({send_frames{{f}}}));
+  transcript other_rule = d.reference.log;
+  ASSERT_TRUE(other_rule.close);
+  other_rule.close->code = 1007;
+  EXPECT_EQ(finding_level(evaluate(d.expected, other_rule)), verdict::ok);
+  transcript neither = d.reference.log;
+  neither.close->code = 1011;
+  EXPECT_EQ(finding_level(evaluate(d.expected, neither)), verdict::non_strict);
+  transcript ignored = d.reference.log;
+  ignored.close = observed_close{1000, "", std::nullopt, micros(300)};
+  ignored.close_sent_at = micros(200);
+  ignored.close_sent_by_step = false;
+  ignored.harness_closed_first = true;
+  ignored.peer_eof_at = micros(400);
+  EXPECT_EQ(finding_level(evaluate(d.expected, ignored)), verdict::failed);
+  EXPECT_EQ(d.expected.section, "8.1");
+  // The same non-minimal length on valid text stays a SHOULD: ignoring it is NON-STRICT.
+  auto valid = frame(1, payload_spec::text("x"));
+  valid.length_bytes = 2;
+  const auto v = derive(stimulus_of({send_frames{{valid}}}));
+  EXPECT_EQ(v.expected.lvl, level::should);
+  // A character split between two fragments is valid text: no escalation either.
+  auto split = frame(1, payload_spec::bytes({0xC3}), false);
+  split.length_bytes = 2;
+  const auto sp = derive(stimulus_of({send_frames{{split, continuation(std::string("\xA9"))}}}));
+  EXPECT_NE(sp.expected.lvl, level::must);
+}
+
 TEST(Oracle, FailingWithoutACloseFrameIsNonStrict) {
   const auto d = derive(stimulus_of({send_frames{{unmasked(text("bad"))}}}));
   transcript t = d.reference.log;
