@@ -39,7 +39,6 @@ std::optional<error> message_assembler::on_header(const frame_header& h) {
     message_op_ = static_cast<opcode>(h.opcode);
     message_.clear();
     blocks_.clear();
-    inflated_size_ = 0;
     utf8_ok_ = true;
     wire_size_ = 0;
     utf8_.reset();
@@ -77,7 +76,6 @@ void message_assembler::store_inflated(std::span<const std::uint8_t> piece) {
   // RFC 6455 §8.1: text is UTF-8; the check runs on the bytes as they are decompressed.
   if (message_op_ == opcode::text && config_.validate_utf8 && utf8_ok_)
     utf8_ok_ = utf8_.feed(piece);
-  inflated_size_ += piece.size();
   const std::size_t needed = message_.size() + piece.size();
   if (blocks_.empty() && needed <= std::max(block_size, message_.capacity())) {
     // Within the buffer at hand, else geometric growth up to the first block's size.
@@ -101,7 +99,7 @@ void message_assembler::recycle(std::vector<std::uint8_t>&& buffer) noexcept {
 void message_assembler::join_blocks() {
   if (blocks_.empty()) return;
   std::vector<std::uint8_t> whole;
-  whole.reserve(static_cast<std::size_t>(inflated_size_));
+  whole.reserve(static_cast<std::size_t>(inflater_->message_size()));
   whole.insert(whole.end(), message_.begin(), message_.end());
   message_ = std::vector<std::uint8_t>();
   for (auto& block : blocks_) {

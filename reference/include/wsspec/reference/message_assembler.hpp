@@ -80,7 +80,6 @@ class message_assembler {
   // into message_ when the message ends, each block released once it is copied, so the message
   // is held about once throughout.
   std::vector<std::vector<std::uint8_t>> blocks_;
-  std::uint64_t inflated_size_ = 0;
   bool utf8_ok_ = true;  // the decompressed text so far is valid UTF-8
   std::vector<std::uint8_t> control_;
   std::uint64_t wire_size_ = 0;
