@@ -27,6 +27,12 @@ std::string response_for(std::string_view key, std::string extra = {}) {
          ref::accept_for_key(key) + "\r\n" + extra + "\r\n";
 }
 
+// The judgement of a 101 response to `r` with the right accept key and the `extra` field lines.
+judged_response judge_101(const planned_request& r, std::string extra = {}) {
+  return judge_response(
+      parse(response_for(r.key, std::move(extra)), ref::http_head_parser::kind::response), r);
+}
+
 TEST(OpeningHandshake, TheRequestCarriesTheNonceAsItsKey) {
   const auto r = plan_request({}, "example.com", "/chat", nonce);
   EXPECT_EQ(r.key, ref::key_for_nonce(nonce));
@@ -66,17 +72,11 @@ TEST(OpeningHandshake, DeflateOfferedInAnExtraFieldLineCanBeAgreed) {
   hs.extra_headers.push_back({"Sec-WebSocket-Extensions", "permessage-deflate"});
   const auto r = plan_request(hs, "h", "/", nonce);
   ASSERT_EQ(r.deflate.size(), 1u);
-  const auto j =
-      judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n"),
-                           ref::http_head_parser::kind::response),
-                     r);
+  const auto j = judge_101(r, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
   EXPECT_TRUE(j.complete);
   EXPECT_TRUE(j.deflate);
   // An extension that was not offered breaks RFC 6455 §4.1.
-  const auto other =
-      judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: x-other\r\n"),
-                           ref::http_head_parser::kind::response),
-                     r);
+  const auto other = judge_101(r, "Sec-WebSocket-Extensions: x-other\r\n");
   EXPECT_FALSE(other.complete);
   EXPECT_TRUE(other.violation);
 }
@@ -85,15 +85,10 @@ TEST(OpeningHandshake, ASubprotocolOfferedInAnExtraFieldLineCanBeSelected) {
   handshake_spec hs;
   hs.extra_headers.push_back({"Sec-WebSocket-Protocol", "chat, chat"});
   const auto r = plan_request(hs, "h", "/", nonce);
-  const auto j = judge_response(parse(response_for(r.key, "Sec-WebSocket-Protocol: chat\r\n"),
-                                      ref::http_head_parser::kind::response),
-                                r);
+  const auto j = judge_101(r, "Sec-WebSocket-Protocol: chat\r\n");
   EXPECT_TRUE(j.complete);
   // One that was not offered breaks RFC 6455 §4.1.
-  const auto other =
-      judge_response(parse(response_for(r.key, "Sec-WebSocket-Protocol: superchat\r\n"),
-                           ref::http_head_parser::kind::response),
-                     r);
+  const auto other = judge_101(r, "Sec-WebSocket-Protocol: superchat\r\n");
   EXPECT_FALSE(other.complete);
   EXPECT_TRUE(other.violation);
 }
@@ -106,24 +101,16 @@ TEST(OpeningHandshake, DeflateParametersOutsideRfc7692AreAViolation) {
       "permessage-deflate; client_max_window_bits; server_max_window_bits=10");
   const auto r = plan_request(hs, "h", "/", nonce);
   ASSERT_EQ(r.deflate.size(), 1u);
-  const auto ok = judge_response(parse(response_for(r.key,
-                                                    "Sec-WebSocket-Extensions: permessage-deflate; "
-                                                    "server_max_window_bits=10\r\n"),
-                                       ref::http_head_parser::kind::response),
-                                 r);
+  const auto ok = judge_101(r,
+                            "Sec-WebSocket-Extensions: permessage-deflate; "
+                            "server_max_window_bits=10\r\n");
   EXPECT_TRUE(ok.complete);
-  const auto wider =
-      judge_response(parse(response_for(r.key,
-                                        "Sec-WebSocket-Extensions: permessage-deflate; "
-                                        "server_max_window_bits=15\r\n"),
-                           ref::http_head_parser::kind::response),
-                     r);
+  const auto wider = judge_101(r,
+                               "Sec-WebSocket-Extensions: permessage-deflate; "
+                               "server_max_window_bits=15\r\n");
   EXPECT_FALSE(wider.complete);
   EXPECT_TRUE(wider.violation);
-  const auto unknown = judge_response(
-      parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate; x=1\r\n"),
-            ref::http_head_parser::kind::response),
-      r);
+  const auto unknown = judge_101(r, "Sec-WebSocket-Extensions: permessage-deflate; x=1\r\n");
   EXPECT_TRUE(unknown.violation);
 }
 
@@ -329,10 +316,7 @@ TEST(OpeningHandshake, DeflateOffersGoFirstInPreferenceOrder) {
       << r.text;
   ASSERT_EQ(r.deflate.size(), 2u);
   // A response that answers the second offer is valid: RFC 7692 §5, the server picks one.
-  const auto second =
-      judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n"),
-                           ref::http_head_parser::kind::response),
-                     r);
+  const auto second = judge_101(r, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
   EXPECT_TRUE(second.complete);
   ASSERT_TRUE(second.deflate);
   EXPECT_EQ(second.deflate->server_max_window_bits, 15);
@@ -344,10 +328,7 @@ TEST(OpeningHandshake, AcceptingOnlyAMalformedOfferIsAViolation) {
   hs.extensions = *ref::parse_extensions("permessage-deflate; server_max_window_bits=09");
   const auto r = plan_request(hs, "h", "/", nonce);
   EXPECT_TRUE(r.deflate.empty());
-  const auto j =
-      judge_response(parse(response_for(r.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n"),
-                           ref::http_head_parser::kind::response),
-                     r);
+  const auto j = judge_101(r, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
   EXPECT_FALSE(j.complete);
   EXPECT_TRUE(j.violation);
   EXPECT_EQ(j.problem, ref::error::bad_extension_parameter);
