@@ -78,6 +78,17 @@ ref::error d_rule(const derived& d) {
   return d.reference.failures.empty() ? ref::error{} : d.reference.failures.front();
 }
 
+// `log` as a target that did not fail the connection would leave it: wsspec closed with 1000
+// and the target answered, then closed TCP.
+transcript not_failed(transcript log) {
+  log.close = observed_close{1000, "", std::nullopt, micros(300)};
+  log.close_sent_at = micros(200);
+  log.close_sent_by_step = false;
+  log.harness_closed_first = true;
+  log.peer_eof_at = micros(400);
+  return log;
+}
+
 TEST(Oracle, TheReferencesOwnRunPassesWhatItDerives) {
   const std::vector<std::vector<step>> stimuli = {
       {send_frames{{text("Hello"), ping("p"), binary({1, 2, 3})}}},
@@ -112,12 +123,7 @@ TEST(Oracle, AReservedOpcodeTakesTheRequirementOfTheRuleAndExpectsAFailure) {
 TEST(Oracle, ATargetThatIgnoresAFrameItMustFailOnIsFailed) {
   const auto d = derive(stimulus_of({send_frames{{frame(0x3, payload_spec::text("x"))}}}));
   // The target went on as if nothing happened: wsspec closed, it answered.
-  transcript t = d.reference.log;
-  t.close = observed_close{1000, "", std::nullopt, micros(300)};
-  t.close_sent_at = micros(200);
-  t.close_sent_by_step = false;
-  t.harness_closed_first = true;
-  t.peer_eof_at = micros(400);
+  const transcript t = not_failed(d.reference.log);
   const auto r = evaluate(d.expected, t);
   EXPECT_EQ(finding_level(r), verdict::failed);
   EXPECT_EQ(finding_key(r, d.reference), "did_not_fail/reserved_opcode");
@@ -169,12 +175,7 @@ TEST(Oracle, EitherCodeStillCatchesFaultyTargets) {
   transcript neither = d.reference.log;
   neither.close->code = 1011;
   EXPECT_EQ(finding_level(evaluate(d.expected, neither)), verdict::non_strict);
-  transcript ignored = d.reference.log;
-  ignored.close = observed_close{1000, "", std::nullopt, micros(300)};
-  ignored.close_sent_at = micros(200);
-  ignored.close_sent_by_step = false;
-  ignored.harness_closed_first = true;
-  ignored.peer_eof_at = micros(400);
+  const transcript ignored = not_failed(d.reference.log);
   EXPECT_EQ(finding_level(evaluate(d.expected, ignored)), verdict::failed);
   EXPECT_EQ(d.expected.section, "8.1");
   // The same non-minimal length on valid text stays a SHOULD: ignoring it is NON-STRICT.
@@ -297,12 +298,7 @@ TEST(Oracle, AFailureInsideAnUnfinishedMessageOrFrameOnlyInforms) {
       derive(stimulus_of({send_frames{{frame(1, payload_spec::bytes({0xED, 0xB0}), false)}}}));
   ASSERT_EQ(d_rule(open), ref::error::invalid_utf8);
   EXPECT_EQ(open.expected.lvl, level::may);
-  transcript waited = open.reference.log;
-  waited.close = observed_close{1000, "", std::nullopt, micros(300)};
-  waited.close_sent_at = micros(200);
-  waited.close_sent_by_step = false;
-  waited.harness_closed_first = true;
-  waited.peer_eof_at = micros(400);
+  const transcript waited = not_failed(open.reference.log);
   EXPECT_EQ(finding_level(evaluate(open.expected, waited)), verdict::ok);
   // A frame cut short by its declared length leaves bytes read as the next header.
   auto cut = text("Hello after");
